@@ -1,0 +1,106 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Module map (imports flow downward only):
+//   executables  worker, jobctl, marketplace-sim, bench, test-worker
+//   CLI glue     WorkerCLI
+//   marketplaces Zortout, SellOffers          (never import each other)
+//   simulators   MarketplaceSim               (HTTP servers only, no queue code)
+//   engine       JobQueue                     (job model, claim/complete, lease, registry, migrations)
+//   transport    HTTPClient, Postgres         (URLSession behind a protocol; libpq wrapper)
+//   C            CLibPQ
+let package = Package(
+    name: "marketplace-jobs",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "worker", targets: ["worker"]),
+        .executable(name: "jobctl", targets: ["jobctl"]),
+        .executable(name: "marketplace-sim", targets: ["marketplace-sim"]),
+        .executable(name: "bench", targets: ["bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "HTTPClient"),
+        .target(
+            name: "JobQueue",
+            dependencies: [
+                "Postgres",
+                "HTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(name: "Zortout", dependencies: ["JobQueue", "HTTPClient", "Postgres"]),
+        .target(name: "SellOffers", dependencies: ["JobQueue", "Postgres"]),
+        .target(
+            name: "MarketplaceSim",
+            dependencies: [
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "WorkerCLI",
+            dependencies: [
+                "JobQueue",
+                "Zortout",
+                "SellOffers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "worker", dependencies: ["WorkerCLI"]),
+        .executableTarget(
+            name: "test-worker",
+            dependencies: ["WorkerCLI", "JobQueue", "Postgres"],
+            path: "Tests/test-worker"
+        ),
+        .executableTarget(
+            name: "jobctl",
+            dependencies: [
+                "WorkerCLI",
+                "JobQueue",
+                "Postgres",
+                "Zortout",
+                "SellOffers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "marketplace-sim",
+            dependencies: [
+                "MarketplaceSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "bench",
+            dependencies: [
+                "JobQueue",
+                "Postgres",
+                "WorkerCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Tests. TestSupport starts nothing itself: scripts/test hands it a running cluster.
+        .target(name: "TestSupport", dependencies: ["Postgres", "JobQueue"], path: "Tests/TestSupport"),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Postgres", "TestSupport"]),
+        .testTarget(name: "ZortoutTests", dependencies: ["Zortout", "MarketplaceSim", "JobQueue", "HTTPClient", "TestSupport"]),
+        .testTarget(name: "SellOffersTests", dependencies: ["SellOffers", "JobQueue", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport", "MarketplaceSim"]),
+    ]
+)

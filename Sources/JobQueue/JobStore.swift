@@ -1,0 +1,164 @@
+import Foundation
+import Postgres
+
+/// The worker's SQL, in one place. Every statement that changes a claimed row
+/// is guarded on `state = 'running' AND locked_by = <this worker> AND attempts
+/// = <the claimed attempt>`, so a worker that lost its lease can never
+/// overwrite the row of whoever runs the job now.
+struct JobStore: Sendable {
+    let workerID: String
+    let leaseSeconds: Double
+
+    // MARK: Claim
+
+    /// Claims up to `$1` due jobs in priority order. SKIP LOCKED lets many
+    /// workers claim at once without waiting on each other's rows; the
+    /// partial index `marketplace_job_claimable` means only pending rows are read.
+    static let claimSQL = """
+        WITH next AS (
+            SELECT id FROM marketplace_job
+             WHERE state = 'pending' AND next_run_at <= now()
+               AND ($3::text[] IS NULL OR job_type = ANY($3::text[]))
+             ORDER BY priority, next_run_at, id
+             LIMIT $1
+             FOR UPDATE SKIP LOCKED
+        )
+        UPDATE marketplace_job j
+           SET state = 'running', attempts = j.attempts + 1, locked_by = $2,
+               locked_until = now() + make_interval(secs => $4), started_at = now(), updated_at = now()
+          FROM next
+         WHERE j.id = next.id
+        RETURNING j.id, j.job_type, j.name, j.account_id, j.payload::text AS payload, j.attempts, j.max_attempts
+        """
+
+    func claimStatement(limit: Int, types: [String]?) -> (sql: String, parameters: [any PostgresBindable]) {
+        (Self.claimSQL, [limit, workerID, types, leaseSeconds])
+    }
+
+    // MARK: Complete
+
+    /// Writes a batch of outcomes in one statement. `attempts` goes back down
+    /// by one for outcomes that must not spend an attempt (snooze, release).
+    /// A job that would go back to pending while a newer pending job holds its
+    /// `unique_key` is superseded (cancelled) instead: the newer one covers it.
+    static let completeSQL = """
+        WITH c AS (
+            SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[])
+                AS c(id, attempt, kind, result, error, run_at)
+        )
+        UPDATE marketplace_job j SET
+            state = CASE WHEN c.kind = 'done' THEN 'done' WHEN c.kind = 'failed' THEN 'failed'
+                         WHEN j.unique_key IS NOT NULL AND EXISTS (
+                              SELECT 1 FROM marketplace_job d
+                               WHERE d.unique_key = j.unique_key AND d.state = 'pending' AND d.id <> j.id)
+                         THEN 'cancelled' ELSE 'pending' END,
+            result = CASE WHEN c.kind = 'done' THEN c.result ELSE j.result END,
+            error = CASE WHEN c.kind = 'done' THEN NULL WHEN c.kind = 'release' THEN j.error ELSE c.error END,
+            errors = CASE WHEN c.kind IN ('retry', 'failed', 'snooze')
+                          THEN j.errors || jsonb_build_array(jsonb_build_object(
+                               'at', now(), 'attempt', c.attempt, 'kind', c.kind, 'error', c.error))
+                          ELSE j.errors END,
+            attempts = CASE WHEN c.kind IN ('snooze', 'release') THEN greatest(j.attempts - 1, 0) ELSE j.attempts END,
+            next_run_at = CASE WHEN c.kind IN ('retry', 'snooze') THEN c.run_at
+                               WHEN c.kind = 'release' THEN now() ELSE j.next_run_at END,
+            finished_at = CASE WHEN c.kind IN ('done', 'failed') THEN now() ELSE NULL END,
+            locked_by = NULL, locked_until = NULL, updated_at = now()
+          FROM c
+         WHERE j.id = c.id AND j.state = 'running' AND j.locked_by = $7 AND j.attempts = c.attempt
+        """
+
+    func completeStatement(_ records: [CompletionRecord]) -> (sql: String, parameters: [any PostgresBindable]) {
+        let writable = records.filter { $0.completion != .discard }
+        var ids: [Int64] = [], attempts: [Int] = [], kinds: [String] = []
+        var results: [String?] = [], errors: [String?] = [], runAts: [Date?] = []
+        for record in writable {
+            ids.append(record.jobID)
+            attempts.append(record.attempt)
+            kinds.append(record.completion.kind)
+            switch record.completion {
+            case .done(let result):
+                results.append(String(decoding: result, as: UTF8.self)); errors.append(nil); runAts.append(nil)
+            case .retry(let error, let at):
+                results.append(nil); errors.append(error); runAts.append(at)
+            case .failed(let error):
+                results.append(nil); errors.append(error); runAts.append(nil)
+            case .snooze(let note, let until):
+                results.append(nil); errors.append(note); runAts.append(until)
+            case .release, .discard:
+                results.append(nil); errors.append(nil); runAts.append(nil)
+            }
+        }
+        return (Self.completeSQL, [ids, attempts, kinds, results, errors, runAts, workerID])
+    }
+
+    // MARK: Lease
+
+    /// Extends the lease of the jobs still ours and returns the ids that are
+    /// not ours any more (cancelled by an operator, or rescued after an outage),
+    /// whose handlers must stop.
+    static let heartbeatSQL = """
+        WITH mine AS (SELECT * FROM unnest($1::bigint[], $2::int[]) AS m(id, attempt)),
+        renewed AS (
+            UPDATE marketplace_job j SET locked_until = now() + make_interval(secs => $3)
+              FROM mine
+             WHERE j.id = mine.id AND j.attempts = mine.attempt AND j.state = 'running' AND j.locked_by = $4
+            RETURNING j.id
+        )
+        SELECT mine.id FROM mine WHERE mine.id NOT IN (SELECT id FROM renewed)
+        """
+
+    func heartbeat(_ jobs: [(id: Int64, attempt: Int)], on connection: PostgresConnection) async throws -> [Int64] {
+        let result = try await connection.query(Self.heartbeatSQL, [jobs.map(\.id), jobs.map(\.attempt), leaseSeconds, workerID])
+        return try result.rows.map { try $0.decode(Int64.self, "id") }
+    }
+
+    /// Puts running jobs whose lease ran out (their worker died or lost the
+    /// database for longer than the lease) back to pending, or to failed when
+    /// their attempts are spent. Any live worker may run this.
+    static let rescueSQL = """
+        WITH expired AS (
+            SELECT id FROM marketplace_job
+             WHERE state = 'running' AND locked_until < now()
+             ORDER BY locked_until LIMIT 1000
+             FOR UPDATE SKIP LOCKED
+        ), message AS (
+            SELECT j.id, format('lease expired: worker %s stopped renewing it during attempt %s of %s',
+                                coalesce(j.locked_by, '?'), j.attempts, j.max_attempts) AS text
+              FROM marketplace_job j JOIN expired USING (id)
+        )
+        UPDATE marketplace_job j SET
+            state = CASE WHEN j.attempts >= j.max_attempts THEN 'failed'
+                         WHEN j.unique_key IS NOT NULL AND EXISTS (
+                              SELECT 1 FROM marketplace_job d
+                               WHERE d.unique_key = j.unique_key AND d.state = 'pending' AND d.id <> j.id)
+                         THEN 'cancelled' ELSE 'pending' END,
+            error = message.text,
+            errors = j.errors || jsonb_build_array(jsonb_build_object(
+                     'at', now(), 'attempt', j.attempts, 'kind', 'lease_expired', 'error', message.text)),
+            next_run_at = now(),
+            finished_at = CASE WHEN j.attempts >= j.max_attempts THEN now() ELSE NULL END,
+            locked_by = NULL, locked_until = NULL, updated_at = now()
+          FROM message
+         WHERE j.id = message.id
+        RETURNING j.id, j.state
+        """
+
+    func rescueExpired(on connection: PostgresConnection) async throws -> (requeued: Int, failed: Int) {
+        let rows = try await connection.query(Self.rescueSQL).rows
+        let failed = rows.filter { $0["state"] == "failed" }.count
+        return (rows.count - failed, failed)
+    }
+
+    // MARK: Scheduling
+
+    /// The earliest `next_run_at` among pending jobs this worker could take.
+    static let nextDueSQL = """
+        SELECT next_run_at FROM marketplace_job
+         WHERE state = 'pending' AND ($1::text[] IS NULL OR job_type = ANY($1::text[]))
+         ORDER BY next_run_at LIMIT 1
+        """
+
+    func nextDue(types: [String]?, on connection: PostgresConnection) async throws -> Date? {
+        try await connection.query(Self.nextDueSQL, [types]).first?.decode(Date.self, "next_run_at")
+    }
+}

@@ -1,0 +1,443 @@
+import Foundation
+import HTTPClient
+import Logging
+import Postgres
+import ServiceLifecycle
+
+/// One worker process's engine: claims due jobs, runs their handlers, writes
+/// outcomes back, and keeps leases alive.
+///
+/// Three loops share the work:
+/// - the **dispatch loop** (this task) is the only code that claims and
+///   completes. Each turn it writes every outcome that arrived since the last
+///   turn and claims as many jobs as there are free slots, in one pipelined
+///   round trip (`completeSQL` + `claimSQL`). Outcomes that finish during a
+///   round trip simply wait for the next one, so batching needs no timer.
+/// - the **lease keeper** renews the leases of running jobs, cancels handlers
+///   whose rows are no longer ours, and rescues other workers' expired leases.
+/// - the **NOTIFY pump** wakes the dispatch loop when jobs are inserted and
+///   cancels handlers named by `jobctl cancel`.
+///
+/// Guarantees (see README, "Guarantees"): execution is at-least-once. A job is
+/// written `done` only after its handler returned; if the process dies between
+/// the handler returning and that write, the lease runs out and the job runs
+/// again.
+public final class Worker: Service {
+    public let configuration: WorkerConfiguration
+    private let registry: HandlerRegistry
+    private let http: any HTTPClient
+    private let logger: Logger
+    private let store: JobStore
+    private let running = RunningJobs()
+    private let mailbox = Mailbox<Event>()
+    private let counters = WorkerCounters()
+
+    enum Event: Sendable {
+        case wake
+        case finished(CompletionRecord)
+        case shutdown
+    }
+
+    public init(configuration: WorkerConfiguration, registry: HandlerRegistry,
+                http: any HTTPClient = URLSessionHTTPClient(), logger: Logger) {
+        self.configuration = configuration
+        self.registry = registry
+        self.http = http
+        var logger = logger
+        logger[metadataKey: "worker_id"] = "\(configuration.workerID)"
+        self.logger = logger
+        self.store = JobStore(workerID: configuration.workerID, leaseSeconds: configuration.leaseDuration.seconds)
+    }
+
+    /// Jobs handled since start, by outcome.
+    public var processed: WorkerCounters.Snapshot { counters.snapshot() }
+
+    public func run() async throws {
+        logger.info("worker starting", metadata: [
+            "concurrency": "\(configuration.concurrency)",
+            "types": "\(configuration.types?.joined(separator: ",") ?? "all")",
+            "database": "\(configuration.database.redactedDescription)",
+        ])
+        let handlerPool = PostgresPool(configuration: configuration.database, maxConnections: configuration.handlerPoolSize)
+        let listener = PostgresListener(
+            configuration: configuration.database,
+            channels: [Self.wakeChannel, Self.cancelChannel],
+            onError: { [logger] error in logger.warning("listener: \(error); reconnecting") }
+        )
+        listener.start()
+        let pump = Task { [mailbox, running, logger] in
+            for await event in listener.events {
+                switch event {
+                case .connected:
+                    mailbox.post(.wake)
+                case .notification(Self.cancelChannel, let payload):
+                    if let id = Int64(payload), running.stop(id: id, reason: .cancelledByOperator) {
+                        logger.info("job cancelled by operator", metadata: ["job_id": "\(id)"])
+                    }
+                case .notification:
+                    mailbox.post(.wake)
+                }
+            }
+        }
+        let keeper = Task { await leaseKeeper() }
+        await withGracefulShutdownHandler {
+            await dispatchLoop(handlerPool: handlerPool)
+        } onGracefulShutdown: { [mailbox] in
+            mailbox.post(.shutdown)
+        }
+        keeper.cancel()
+        listener.stop()
+        pump.cancel()
+        await handlerPool.close()
+        let totals = counters.snapshot()
+        logger.info("worker stopped", metadata: [
+            "done": "\(totals.done)", "retried": "\(totals.retried)", "failed": "\(totals.failed)",
+        ])
+    }
+
+    /// NOTIFY channel the insert trigger and `jobctl run-now` use.
+    public static let wakeChannel = "marketplace_job"
+    /// NOTIFY channel `jobctl cancel` uses; the payload is the job id.
+    public static let cancelChannel = "marketplace_job_cancel"
+
+    // MARK: Dispatch loop
+
+    private func dispatchLoop(handlerPool: PostgresPool) async {
+        let connection = PostgresConnection(configuration: configuration.database)
+        defer { Task { await connection.close() } }
+        var completions: [CompletionRecord] = []
+        var wantClaim = true
+        var shuttingDown = false
+        var shutdownDeadline: ContinuousClock.Instant?
+        var releasedForShutdown = false
+        var nextWake = ContinuousClock.now
+        var failureBackoff = 0.1
+        var retryAt: ContinuousClock.Instant?
+
+        while true {
+            if Task.isCancelled && !shuttingDown {
+                shuttingDown = true
+                shutdownDeadline = .now
+            }
+            // 1. Take what happened since the last turn.
+            let free = configuration.concurrency - running.count
+            let workReady = (wantClaim && free > 0 && !shuttingDown) || !completions.isEmpty
+            var deadline = workReady ? ContinuousClock.now : nextWake
+            if let shutdownDeadline, !releasedForShutdown { deadline = min(deadline, shutdownDeadline) }
+            if let retryAt { deadline = max(deadline, retryAt) }
+            for event in await mailbox.next(until: deadline) {
+                switch event {
+                case .wake:
+                    wantClaim = true
+                case .finished(let record):
+                    completions.append(finalize(record))
+                    if configuration.exitWhenIdle { wantClaim = true }
+                case .shutdown:
+                    if !shuttingDown {
+                        shuttingDown = true
+                        shutdownDeadline = .now + configuration.shutdownGrace
+                        logger.info("shutting down: no new claims", metadata: [
+                            "running": "\(running.count)", "grace_s": "\(configuration.shutdownGrace.seconds)",
+                        ])
+                    }
+                }
+            }
+            if let until = retryAt, ContinuousClock.now < until { continue }
+            retryAt = nil
+
+            // 2. Shutdown: past the grace period, cancel what still runs; its
+            //    outcome comes back as `.release`.
+            if shuttingDown, let shutdownDeadline, !releasedForShutdown, ContinuousClock.now >= shutdownDeadline {
+                releasedForShutdown = true
+                if !running.isEmpty {
+                    logger.warning("grace period over: cancelling and releasing running jobs", metadata: ["count": "\(running.count)"])
+                    running.stopAll(reason: .shutdown)
+                }
+            }
+
+            // 3. One round trip: write outcomes, claim into free slots.
+            let slots = configuration.concurrency - running.count
+            let limit = (shuttingDown || !wantClaim) ? 0 : min(slots, configuration.claimBatchSize)
+            if limit > 0 || !completions.isEmpty {
+                do {
+                    let claimed = try await roundTrip(completions: completions, claimLimit: limit, on: connection)
+                    completions.removeAll(keepingCapacity: true)
+                    failureBackoff = 0.1
+                    for job in claimed { start(job, handlerPool: handlerPool) }
+                    if limit > 0 {
+                        // A full batch means more may be waiting: claim again at once.
+                        wantClaim = claimed.count == limit
+                        if !wantClaim { nextWake = try await wakeTime(on: connection) }
+                    }
+                } catch {
+                    logger.warning("database unavailable: \(error); retrying in \(String(format: "%.1f", failureBackoff)) s",
+                                   metadata: ["pending_writes": "\(completions.count)"])
+                    retryAt = .now + .milliseconds(Int(failureBackoff * 1000))
+                    failureBackoff = min(failureBackoff * 2, 5)
+                    if shuttingDown, let shutdownDeadline, ContinuousClock.now > shutdownDeadline + .seconds(10) {
+                        logger.error("giving up on writing outcomes during shutdown; their leases will expire and the jobs will run again",
+                                     metadata: ["pending_writes": "\(completions.count)"])
+                        break
+                    }
+                    continue
+                }
+            } else if !shuttingDown && !wantClaim && ContinuousClock.now >= nextWake {
+                wantClaim = true
+                continue
+            }
+
+            // 4. Leave when there is nothing left to do.
+            if shuttingDown && running.isEmpty && completions.isEmpty { break }
+            if configuration.exitWhenIdle && !wantClaim && running.isEmpty && completions.isEmpty {
+                logger.info("idle: no job due and none running; exiting")
+                break
+            }
+        }
+    }
+
+    /// Writes outcomes and claims, pipelined into one round trip when both are needed.
+    private func roundTrip(completions: [CompletionRecord], claimLimit: Int, on connection: PostgresConnection) async throws -> [ClaimedJob] {
+        let writes = completions.filter { $0.completion != .discard }
+        var statements: [(sql: String, parameters: [any PostgresBindable])] = []
+        if !writes.isEmpty { statements.append(store.completeStatement(writes)) }
+        if claimLimit > 0 { statements.append(store.claimStatement(limit: claimLimit, types: configuration.types)) }
+        if statements.isEmpty { return [] }
+        let results: [PostgresResult]
+        do {
+            results = statements.count == 1
+                ? [try await connection.query(statements[0].sql, statements[0].parameters)]
+                : try await connection.pipeline(statements)
+        } catch let error as PostgresError where !error.isConnectionProblem && !writes.isEmpty {
+            // A batch the server refuses (say a result jsonb cannot hold) must not
+            // block every other outcome: write them one by one.
+            logger.error("batch write refused (\(error)); writing outcomes one by one")
+            try await completeIndividually(writes, on: connection)
+            return try await roundTrip(completions: [], claimLimit: claimLimit, on: connection)
+        }
+        guard claimLimit > 0, let claimResult = results.last else { return [] }
+        return try claimResult.rows.map(ClaimedJob.init(row:))
+    }
+
+    private func completeIndividually(_ records: [CompletionRecord], on connection: PostgresConnection) async throws {
+        for record in records {
+            let statement = store.completeStatement([record])
+            do {
+                try await connection.query(statement.sql, statement.parameters)
+            } catch let error as PostgresError where !error.isConnectionProblem {
+                let fallback = CompletionRecord(jobID: record.jobID, attempt: record.attempt,
+                                                completion: .failed(error: "the outcome could not be stored: \(error)"))
+                let retry = store.completeStatement([fallback])
+                try await connection.query(retry.sql, retry.parameters)
+            }
+        }
+    }
+
+    /// When to look again: the next scheduled job, or the fallback poll, whichever is first.
+    private func wakeTime(on connection: PostgresConnection) async throws -> ContinuousClock.Instant {
+        let poll = ContinuousClock.now + configuration.pollInterval
+        guard let due = try await store.nextDue(types: configuration.types, on: connection) else { return poll }
+        let wait = due.timeIntervalSinceNow
+        if wait <= 0 { return poll }
+        return min(poll, .now + .milliseconds(Int(wait * 1000) + 1))
+    }
+
+    /// Applies why a handler was stopped to what it returned.
+    private func finalize(_ record: CompletionRecord) -> CompletionRecord {
+        let reason = running.remove(id: record.jobID)
+        if case .done = record.completion { return record }
+        switch reason {
+        case .none: return record
+        case .cancelledByOperator?, .leaseLost?:
+            return CompletionRecord(jobID: record.jobID, attempt: record.attempt, completion: .discard)
+        case .shutdown?:
+            return CompletionRecord(jobID: record.jobID, attempt: record.attempt, completion: .release)
+        }
+    }
+
+    // MARK: Running one job
+
+    private func start(_ job: ClaimedJob, handlerPool: PostgresPool) {
+        running.insert(id: job.id, attempt: job.attempt)
+        let task = Task { [self] in
+            let completion = await execute(job, handlerPool: handlerPool)
+            mailbox.post(.finished(CompletionRecord(jobID: job.id, attempt: job.attempt, completion: completion)))
+        }
+        running.attach(task: task, to: job.id)
+    }
+
+    private func execute(_ job: ClaimedJob, handlerPool: PostgresPool) async -> Completion {
+        var log = logger
+        log[metadataKey: "job_id"] = "\(job.id)"
+        log[metadataKey: "job_type"] = "\(job.jobType)"
+        log[metadataKey: "attempt"] = "\(job.attempt)"
+        let started = ContinuousClock.now
+
+        guard let handler = registry.handler(for: job.jobType) else {
+            let known = registry.jobTypes.joined(separator: ", ")
+            return report(.failed(error: "unknown job_type '\(job.jobType)': this worker knows \(known). Fix job_type, or run a worker that registers this type."),
+                          job: job, log: log, started: started, secrets: [])
+        }
+        var account: MarketplaceAccount?
+        if let accountID = job.accountID {
+            do {
+                account = try await MarketplaceAccount.load(id: accountID, from: handlerPool)
+            } catch {
+                return report(retryOrFail(job, "could not load account \(accountID): \(error)"), job: job, log: log, started: started, secrets: [])
+            }
+            guard let loaded = account else {
+                return report(.failed(error: "account_id \(accountID) does not exist in marketplace_account"),
+                              job: job, log: log, started: started, secrets: [])
+            }
+            guard loaded.syncEnabled else {
+                return report(.failed(error: "account \(accountID) (\(loaded.name)) has sync_enabled = false; enable it, then jobctl retry \(job.id)"),
+                              job: job, log: log, started: started, secrets: [])
+            }
+        } else if handler.requiresAccount {
+            return report(.failed(error: "\(job.jobType) needs account_id; set it to the id of a marketplace_account"),
+                          job: job, log: log, started: started, secrets: [])
+        }
+        let secrets = account?.credentials.secretValues ?? []
+        let context = JobContext(jobID: job.id, jobType: job.jobType, attempt: job.attempt, maxAttempts: job.maxAttempts,
+                                 account: account, database: handlerPool, logger: log, http: http)
+        let timeout = configuration.timeoutOverrides[job.jobType] ?? handler.timeout
+        log.debug("job started")
+        do {
+            let result = try await Self.withTimeout(timeout) {
+                try await handler.run(payload: job.payload, context: context)
+            }
+            return report(.done(result: result), job: job, log: log, started: started, secrets: secrets)
+        } catch let error as JobError {
+            switch error {
+            case .permanent(let message):
+                return report(.failed(error: message), job: job, log: log, started: started, secrets: secrets)
+            case .retryable(let message):
+                return report(retryOrFail(job, message), job: job, log: log, started: started, secrets: secrets)
+            case .retryAfter(let date, _):
+                return report(.snooze(note: error.description, until: date), job: job, log: log, started: started, secrets: secrets)
+            }
+        } catch is AttemptTimedOut {
+            return report(retryOrFail(job, "timed out after \(Int(timeout.seconds)) s; the handler was cancelled"),
+                          job: job, log: log, started: started, secrets: secrets)
+        } catch {
+            return report(retryOrFail(job, String(describing: error)), job: job, log: log, started: started, secrets: secrets)
+        }
+    }
+
+    private func retryOrFail(_ job: ClaimedJob, _ message: String) -> Completion {
+        if job.attempt >= job.maxAttempts {
+            return .failed(error: "\(message) (attempt \(job.attempt) of \(job.maxAttempts); no attempts left)")
+        }
+        let delay = configuration.retryPolicy.delay(afterAttempt: job.attempt)
+        return .retry(error: message, at: Date().addingTimeInterval(delay))
+    }
+
+    /// Scrubs secrets, logs the outcome and counts it.
+    private func report(_ completion: Completion, job: ClaimedJob, log: Logger, started: ContinuousClock.Instant,
+                        secrets: [String]) -> Completion {
+        let completion = Self.scrub(completion, secrets: secrets)
+        let elapsed = ContinuousClock.now - started
+        var metadata: Logger.Metadata = ["duration_ms": "\(Int(elapsed.seconds * 1000))"]
+        switch completion {
+        case .done:
+            counters.count(\.done)
+            log.debug("job done", metadata: metadata)
+        case .retry(let error, let at):
+            counters.count(\.retried)
+            metadata["error"] = "\(error)"
+            metadata["next_run_at"] = "\(at.formatted(.iso8601))"
+            log.warning("job failed; will retry", metadata: metadata)
+        case .failed(let error):
+            counters.count(\.failed)
+            metadata["error"] = "\(error)"
+            log.error("job failed permanently", metadata: metadata)
+        case .snooze(let note, _):
+            counters.count(\.snoozed)
+            metadata["reason"] = "\(note)"
+            log.info("job deferred without spending an attempt", metadata: metadata)
+        case .release, .discard:
+            break
+        }
+        return completion
+    }
+
+    /// Removes every credential value from error text and results: handlers
+    /// should never put secrets there, and this makes sure they cannot.
+    static func scrub(_ completion: Completion, secrets: [String]) -> Completion {
+        guard !secrets.isEmpty else { return completion }
+        func clean(_ text: String) -> String {
+            secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+        }
+        switch completion {
+        case .done(let result):
+            let text = String(decoding: result, as: UTF8.self)
+            let cleaned = clean(text)
+            return cleaned == text ? completion : .done(result: Data(cleaned.utf8))
+        case .retry(let error, let at): return .retry(error: clean(error), at: at)
+        case .failed(let error): return .failed(error: clean(error))
+        case .snooze(let note, let until): return .snooze(note: clean(note), until: until)
+        case .release, .discard: return completion
+        }
+    }
+
+    struct AttemptTimedOut: Error {}
+
+    /// Runs `body`, cancelling it when `timeout` passes first.
+    static func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw AttemptTimedOut()
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    // MARK: Lease keeper
+
+    private func leaseKeeper() async {
+        let connection = PostgresConnection(configuration: configuration.database)
+        let interval = configuration.leaseDuration / 3
+        var nextRescue = ContinuousClock.now
+        var lastSummary = ContinuousClock.now
+        var lastFailureLog: ContinuousClock.Instant?
+        while !Task.isCancelled {
+            do {
+                let jobs = running.snapshot()
+                if !jobs.isEmpty {
+                    for id in try await store.heartbeat(jobs, on: connection) where running.stop(id: id, reason: .leaseLost) {
+                        logger.warning("job is no longer ours (cancelled or rescued); stopping its handler", metadata: ["job_id": "\(id)"])
+                    }
+                }
+                if ContinuousClock.now >= nextRescue {
+                    let rescued = try await store.rescueExpired(on: connection)
+                    if rescued.requeued + rescued.failed > 0 {
+                        logger.warning("rescued jobs whose lease expired", metadata: [
+                            "requeued": "\(rescued.requeued)", "failed": "\(rescued.failed)",
+                        ])
+                        mailbox.post(.wake)
+                    }
+                    let spread = Double.random(in: 0.5...1.5)
+                    nextRescue = .now + .milliseconds(Int(configuration.leaseDuration.seconds * 500 * spread))
+                }
+                lastFailureLog = nil
+            } catch {
+                if lastFailureLog.map({ ContinuousClock.now - $0 > .seconds(10) }) ?? true {
+                    logger.warning("lease keeper: \(error)")
+                    lastFailureLog = .now
+                }
+            }
+            if ContinuousClock.now - lastSummary >= .seconds(60) {
+                let totals = counters.snapshot()
+                logger.info("worker progress", metadata: [
+                    "done": "\(totals.done)", "retried": "\(totals.retried)", "failed": "\(totals.failed)",
+                    "running": "\(running.count)",
+                ])
+                lastSummary = .now
+            }
+            try? await Task.sleep(for: min(interval, .seconds(10)))
+        }
+        await connection.close()
+    }
+}

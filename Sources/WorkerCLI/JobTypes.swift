@@ -1,0 +1,16 @@
+import JobQueue
+import SellOffers
+import Zortout
+
+/// Every job type the shipped `worker` runs. Adding a type: write its handler
+/// file in its marketplace module, then add one `register` line here.
+public enum JobTypes {
+    public static func standard() -> HandlerRegistry {
+        var registry = HandlerRegistry()
+        registry.register(NoopJob())
+        registry.register(SleepJob())
+        // Zortout
+        // Sell offers
+        return registry
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+
+/// The options of `worker run`.
+public struct WorkerOptions: ParsableArguments, Sendable {
+    @OptionGroup public var database: DatabaseOptions
+
+    @Option(help: "Job slots: how many handlers run at once.")
+    public var concurrency: Int = 10
+
+    @Option(help: ArgumentHelp("Comma-separated job types to take. Default: all types (unknown ones fail with a clear error).",
+                               valueName: "a,b"))
+    public var types: String?
+
+    @Flag(help: "Drain: exit 0 once no job is due and none is running.")
+    public var exitWhenIdle = false
+
+    @Option(help: ArgumentHelp("Name written to locked_by. Default: host:pid.", valueName: "id"))
+    public var workerID: String?
+
+    @Option(help: ArgumentHelp("Seconds running jobs get to finish after SIGTERM/SIGINT; then they are cancelled and released.",
+                               valueName: "seconds"))
+    public var shutdownGrace: Double = 30
+
+    @Option(help: ArgumentHelp("Lease on a claimed job; renewed every third of it. A dead worker's jobs return after this long.",
+                               valueName: "seconds"))
+    public var lease: Double = 30
+
+    @Option(help: ArgumentHelp("Fallback poll when no NOTIFY arrives.", valueName: "seconds"))
+    public var pollInterval: Double = 5
+
+    @Option(help: "Most jobs claimed in one statement.")
+    public var claimBatch: Int = 100
+
+    @Option(help: ArgumentHelp("Backoff after the first failed attempt; doubles per attempt.", valueName: "seconds"))
+    public var retryBase: Double = 5
+
+    @Option(help: ArgumentHelp("Longest backoff.", valueName: "seconds"))
+    public var retryCap: Double = 3600
+
+    @Option(help: ArgumentHelp("Override a type's attempt timeout, e.g. zortout.pull_stock=900. Repeatable.",
+                               valueName: "type=seconds"))
+    public var timeout: [String] = []
+
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default: LOG_LEVEL, else info.",
+                               valueName: "level"))
+    public var logLevel: String?
+
+    public init() {}
+
+    public func validate() throws {
+        guard concurrency >= 1, concurrency <= 10_000 else { throw ValidationError("--concurrency must be between 1 and 10000") }
+        guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must be 0 or more") }
+        guard lease >= 1 else { throw ValidationError("--lease must be at least 1 second") }
+        guard pollInterval > 0 else { throw ValidationError("--poll-interval must be positive") }
+        guard claimBatch >= 1 else { throw ValidationError("--claim-batch must be at least 1") }
+        guard retryBase > 0, retryCap >= retryBase else { throw ValidationError("--retry-base must be positive and --retry-cap at least --retry-base") }
+        _ = try timeoutOverrides()
+    }
+
+    public var typeList: [String]? {
+        guard let types else { return nil }
+        let list = types.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return list.isEmpty ? nil : list
+    }
+
+    func timeoutOverrides() throws -> [String: Duration] {
+        var overrides: [String: Duration] = [:]
+        for entry in timeout {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let seconds = Double(parts[1]), seconds > 0 else {
+                throw ValidationError("--timeout takes type=seconds, got '\(entry)'")
+            }
+            overrides[String(parts[0])] = .milliseconds(Int(seconds * 1000))
+        }
+        return overrides
+    }
+
+    public func configuration() throws -> WorkerConfiguration {
+        WorkerConfiguration(
+            database: database.configuration(applicationName: "worker"),
+            workerID: workerID ?? WorkerConfiguration.defaultWorkerID(),
+            concurrency: concurrency,
+            types: typeList,
+            exitWhenIdle: exitWhenIdle,
+            shutdownGrace: .milliseconds(Int(shutdownGrace * 1000)),
+            leaseDuration: .milliseconds(Int(lease * 1000)),
+            pollInterval: .milliseconds(Int(pollInterval * 1000)),
+            claimBatchSize: claimBatch,
+            retryPolicy: RetryPolicy(base: .milliseconds(Int(retryBase * 1000)), cap: .milliseconds(Int(retryCap * 1000))),
+            timeoutOverrides: try timeoutOverrides()
+        )
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import HTTPClient
+import JobQueue
+import Logging
+import ServiceLifecycle
+
+/// Starts a worker from parsed options under a ServiceGroup, which turns
+/// SIGTERM and SIGINT into a graceful shutdown.
+public enum WorkerRunner {
+    public static func run(options: WorkerOptions, registry: HandlerRegistry) async throws {
+        LogSetup.bootstrap(level: options.logLevel)
+        let logger = Logger(label: "worker")
+        var registry = registry
+        if let types = options.typeList {
+            let (restricted, unknown) = registry.restricted(to: types)
+            guard unknown.isEmpty else {
+                throw ValidationError("unknown job type(s) in --types: \(unknown.joined(separator: ", ")). Known: \(registry.jobTypes.joined(separator: ", "))")
+            }
+            registry = restricted
+        }
+        let worker = Worker(configuration: try options.configuration(), registry: registry,
+                            http: URLSessionHTTPClient(), logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+    }
+}
+
+/// One place that decides how logs look: swift-log's stream handler on stderr,
+/// key=value metadata, level from `--log-level` or `LOG_LEVEL`.
+public enum LogSetup {
+    public static func bootstrap(level: String?) {
+        let name = level ?? ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
+        let parsed = Logger.Level(rawValue: name.lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = parsed
+            return handler
+        }
+    }
+}

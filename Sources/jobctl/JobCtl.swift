@@ -1,0 +1,15 @@
+import ArgumentParser
+import WorkerCLI
+
+/// `jobctl`: the operator's tool. One file per subcommand; all SQL lives in JobQueue.
+@main
+struct JobCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobctl",
+        abstract: "Operate the marketplace job queue.",
+        subcommands: [
+            MigrateCommand.self,
+            // ZortoutCommand.self,
+        ]
+    )
+}
