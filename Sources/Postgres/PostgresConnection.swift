@@ -210,6 +210,9 @@ public final class PostgresConnection: @unchecked Sendable {
             if let connection { PQfinish(connection) }
             throw PostgresError.connectFailed(message: message)
         }
+        // Server NOTICEs ("relation already exists, skipping") would otherwise go
+        // straight to stderr, bypassing the logger.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         // ISO timestamps are what PostgresTimestamp reads; UTF8 is what Swift strings are.
         PQclear(PQexec(connection, "SET DateStyle = 'ISO'; SET client_encoding = 'UTF8'"))
         self.connection = connection
