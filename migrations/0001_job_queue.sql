@@ -91,6 +91,7 @@ CREATE FUNCTION marketplace_enqueue(
     name         text DEFAULT NULL,
     unique_key   text DEFAULT NULL
 ) RETURNS bigint LANGUAGE plpgsql AS $$
+#variable_conflict use_column
 DECLARE
     new_id bigint;
 BEGIN

@@ -9,6 +9,14 @@ struct JobCtl: AsyncParsableCommand {
         abstract: "Operate the marketplace job queue.",
         subcommands: [
             MigrateCommand.self,
+            EnqueueCommand.self,
+            ListCommand.self,
+            ShowCommand.self,
+            RunNowCommand.self,
+            RetryCommand.self,
+            CancelCommand.self,
+            StatsCommand.self,
+            PruneCommand.self,
             // ZortoutCommand.self,
         ]
     )

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+import WorkerCLI
+
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List jobs, newest first.")
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Only jobs in this state: pending, running, done, failed or cancelled.", valueName: "state"))
+    var state: String?
+
+    @Option(name: .customLong("type"), help: ArgumentHelp("Only jobs of this job_type.", valueName: "type"))
+    var jobType: String?
+
+    @Option(help: "At most this many jobs.")
+    var limit: Int = 50
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    func run() async throws {
+        try await CommandErrors.guarded {
+            var parsedState: JobState?
+            if let state {
+                guard let value = JobState(rawValue: state) else {
+                    throw JobctlError.badInput("unknown state '\(state)'; use one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                parsedState = value
+            }
+            guard limit > 0 else { throw JobctlError.badInput("--limit must be positive") }
+            let jobs = try await database.admin().list(state: parsedState, jobType: jobType, limit: limit)
+            if json {
+                print(try Output.json(jobs))
+                return
+            }
+            if jobs.isEmpty {
+                print("no jobs" + (state.map { " in state \($0)" } ?? "") + (jobType.map { " of type \($0)" } ?? ""))
+                return
+            }
+            let now = Date()
+            print(Output.table(["ID", "TYPE", "STATE", "TRIES", "ACCOUNT", "NEXT RUN", "ERROR"], jobs.map { job in
+                [String(job.id), job.jobType, job.state, "\(job.attempts)/\(job.maxAttempts)",
+                 job.accountID.map(String.init) ?? "-",
+                 job.state == "pending" ? Output.relative(job.nextRunAt, now: now) : "-",
+                 job.error ?? ""]
+            }))
+        }
+    }
+}
