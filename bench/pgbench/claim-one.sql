@@ -1,0 +1,19 @@
+-- Ceiling, one job per transaction: claim one job (the worker's claim CTE with
+-- LIMIT 1), then complete it in a second transaction. Each statement commits
+-- on its own, so this is bound by commit latency (WAL flush).
+WITH next AS (
+    SELECT id FROM marketplace_job
+     WHERE state = 'pending' AND next_run_at <= now()
+     ORDER BY priority, next_run_at, id
+     LIMIT 1
+     FOR UPDATE SKIP LOCKED
+)
+UPDATE marketplace_job j
+   SET state = 'running', attempts = j.attempts + 1, locked_by = 'pgbench',
+       locked_until = now() + interval '30 seconds', started_at = now(), updated_at = now()
+  FROM next
+ WHERE j.id = next.id
+RETURNING j.id AS id \gset
+UPDATE marketplace_job
+   SET state = 'done', result = '{}', finished_at = now(), locked_by = NULL, locked_until = NULL, updated_at = now()
+ WHERE id = :id AND state = 'running';
