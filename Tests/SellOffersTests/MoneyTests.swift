@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import SellOffers
+
+struct MoneyTests {
+    let thb = Currency(code: "THB", minorUnit: 2)
+    let jpy = Currency(code: "JPY", minorUnit: 0)
+
+    func d(_ text: String) -> Decimal { Money.parse(text)! }
+
+    @Test func roundsHalfAwayFromZero() {
+        #expect(thb.round(d("0.005")) == d("0.01"))
+        #expect(thb.round(d("0.015")) == d("0.02"))
+        #expect(thb.round(d("0.0049999")) == d("0"))
+        #expect(thb.round(d("-0.005")) == d("-0.01"))
+        #expect(jpy.round(d("2.5")) == d("3"))
+        #expect(jpy.round(d("-2.5")) == d("-3"))
+        #expect(jpy.round(d("30.03")) == d("30"))
+        // 0.1 + 0.2 is exact in Decimal, unlike Double.
+        #expect(d("0.1") + d("0.2") == d("0.3"))
+    }
+
+    @Test func formatsWithExactlyTheMinorUnit() {
+        #expect(thb.format(d("813.4")) == "813.40")
+        #expect(thb.format(d("0.05")) == "0.05")
+        #expect(thb.format(d("0")) == "0.00")
+        #expect(thb.format(d("-1.5")) == "-1.50")
+        #expect(thb.format(d("1234567890123.455")) == "1234567890123.46")
+        #expect(jpy.format(d("1200")) == "1200")
+        #expect(jpy.format(d("1199.5")) == "1200")
+    }
+
+    @Test func parsesOnlyPlainDecimals() {
+        #expect(Money.parse("95.00") == Decimal(95))
+        #expect(Money.parse("-3") == Decimal(-3))
+        #expect(Money.parse("1e3") == nil)
+        #expect(Money.parse("abc") == nil)
+        #expect(Money.parse("1,5") == nil)
+        #expect(Money.parse("") == nil)
+    }
+
+    @Test func fitsChecksTheMinorUnit() {
+        #expect(thb.fits(d("95.00")))
+        #expect(thb.fits(d("95.5")))
+        #expect(!thb.fits(d("95.555")))
+        #expect(!jpy.fits(d("1.5")))
+    }
+}
