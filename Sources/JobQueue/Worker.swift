@@ -35,7 +35,10 @@ public final class Worker: Service {
     enum Event: Sendable {
         case wake
         case finished(CompletionRecord)
+        /// SIGTERM/SIGINT: stop claiming, give running jobs the grace period.
         case shutdown
+        /// The worker's task was cancelled: release running jobs at once.
+        case shutdownNow
     }
 
     public init(configuration: WorkerConfiguration, registry: HandlerRegistry,
@@ -80,10 +83,18 @@ public final class Worker: Service {
             }
         }
         let keeper = Task { await leaseKeeper() }
-        await withGracefulShutdownHandler {
-            await dispatchLoop(handlerPool: handlerPool)
-        } onGracefulShutdown: { [mailbox] in
-            mailbox.post(.shutdown)
+        // The loop runs in an unstructured task so that cancelling `run()` does
+        // not cancel the loop's own database writes: cancellation becomes an
+        // immediate shutdown, which still writes every outcome it holds.
+        let loop = Task { await dispatchLoop(handlerPool: handlerPool) }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await loop.value
+            } onGracefulShutdown: { [mailbox] in
+                mailbox.post(.shutdown)
+            }
+        } onCancel: { [mailbox] in
+            mailbox.post(.shutdownNow)
         }
         keeper.cancel()
         listener.stop()
@@ -115,10 +126,6 @@ public final class Worker: Service {
         var retryAt: ContinuousClock.Instant?
 
         while true {
-            if Task.isCancelled && !shuttingDown {
-                shuttingDown = true
-                shutdownDeadline = .now
-            }
             // 1. Take what happened since the last turn.
             let free = configuration.concurrency - running.count
             let workReady = (wantClaim && free > 0 && !shuttingDown) || !completions.isEmpty
@@ -132,6 +139,9 @@ public final class Worker: Service {
                 case .finished(let record):
                     completions.append(finalize(record))
                     if configuration.exitWhenIdle { wantClaim = true }
+                case .shutdownNow:
+                    shuttingDown = true
+                    shutdownDeadline = .now
                 case .shutdown:
                     if !shuttingDown {
                         shuttingDown = true
@@ -315,6 +325,10 @@ public final class Worker: Service {
             case .retryAfter(let date, _):
                 return report(.snooze(note: error.description, until: date), job: job, log: log, started: started, secrets: secrets)
             }
+        } catch is CancellationError where Task.isCancelled {
+            // Stopped from outside (operator, lost lease, shutdown); `finalize`
+            // decides what to write from the stop reason.
+            return .release
         } catch is AttemptTimedOut {
             return report(retryOrFail(job, "timed out after \(Int(timeout.seconds)) s; the handler was cancelled"),
                           job: job, log: log, started: started, secrets: secrets)

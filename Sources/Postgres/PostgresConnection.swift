@@ -134,8 +134,10 @@ public final class PostgresConnection: @unchecked Sendable {
             try await onQueue { _ in self.inTransaction = false }
             return value
         } catch {
-            try? await onQueue { connection in
-                if !self.transactionBroken, PQstatus(connection) == CONNECTION_OK {
+            // Runs even when the session is gone (no reconnect here): the flag
+            // must be cleared so the next command may open a new session.
+            try? await onQueue {
+                if !self.transactionBroken, let connection = self.connection, PQstatus(connection) == CONNECTION_OK {
                     PQclear(PQexec(connection, "ROLLBACK"))
                 }
                 self.inTransaction = false
