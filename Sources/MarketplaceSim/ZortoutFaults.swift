@@ -7,6 +7,9 @@ import Foundation
 /// Set from tests with `ZortoutSimulator.setFaults`, from a shell with
 /// `POST /_control/faults` and this type's JSON, or with `marketplace-sim` flags.
 public struct ZortoutFaults: Sendable, Codable, Equatable {
+    /// Serve this many requests normally before the counted faults below start
+    /// (e.g. 1 = the second page fails).
+    public var afterRequests: Int
     /// The next N requests get HTTP 500.
     public var internalErrors: Int
     /// The next N requests get HTTP 429 with `Retry-After: retryAfterSeconds`.
@@ -23,8 +26,9 @@ public struct ZortoutFaults: Sendable, Codable, Equatable {
     /// Attach Zortout's `"resCode":"100"` quota notice to successful reads.
     public var quotaNotice: Bool
 
-    public init(internalErrors: Int = 0, tooManyRequests: Int = 0, retryAfterSeconds: Int = 1, htmlPages: Int = 0,
+    public init(afterRequests: Int = 0, internalErrors: Int = 0, tooManyRequests: Int = 0, retryAfterSeconds: Int = 1, htmlPages: Int = 0,
                 emptyBodies: Int = 0, delayMilliseconds: Int = 0, rejectCredentials: Bool = false, quotaNotice: Bool = false) {
+        self.afterRequests = afterRequests
         self.internalErrors = internalErrors
         self.tooManyRequests = tooManyRequests
         self.retryAfterSeconds = retryAfterSeconds
@@ -36,7 +40,7 @@ public struct ZortoutFaults: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case internalErrors = "internal_errors", tooManyRequests = "too_many_requests"
+        case afterRequests = "after_requests", internalErrors = "internal_errors", tooManyRequests = "too_many_requests"
         case retryAfterSeconds = "retry_after_seconds", htmlPages = "html_pages", emptyBodies = "empty_bodies"
         case delayMilliseconds = "delay_ms", rejectCredentials = "reject_credentials", quotaNotice = "quota_notice"
     }
@@ -45,6 +49,7 @@ public struct ZortoutFaults: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
+            afterRequests: try container.decodeIfPresent(Int.self, forKey: .afterRequests) ?? 0,
             internalErrors: try container.decodeIfPresent(Int.self, forKey: .internalErrors) ?? 0,
             tooManyRequests: try container.decodeIfPresent(Int.self, forKey: .tooManyRequests) ?? 0,
             retryAfterSeconds: try container.decodeIfPresent(Int.self, forKey: .retryAfterSeconds) ?? 1,

@@ -29,7 +29,9 @@ actor ZortoutSimulatorState {
     /// Decides the fault for one API request, consuming counters.
     func nextFault() -> (fault: Fault?, delay: Int, quotaNotice: Bool) {
         var fault: Fault?
-        if faults.internalErrors > 0 {
+        if faults.afterRequests > 0 {
+            faults.afterRequests -= 1
+        } else if faults.internalErrors > 0 {
             faults.internalErrors -= 1
             fault = .internalError
         } else if faults.tooManyRequests > 0 {

@@ -10,7 +10,11 @@ public enum JobTypes {
         registry.register(NoopJob())
         registry.register(SleepJob())
         // Zortout
+        registry.register(PullStockJob())
         // Sell offers
+        registry.register(RecalculateOrderPriceJob())
+        registry.register(AggregateOrderPricesJob())
+        registry.register(RefreshExpiredOrderPricesJob())
         return registry
     }
 }
