@@ -17,7 +17,7 @@ struct JobCtl: AsyncParsableCommand {
             CancelCommand.self,
             StatsCommand.self,
             PruneCommand.self,
-            // ZortoutCommand.self,
+            ZortoutCommand.self,
         ]
     )
 }
