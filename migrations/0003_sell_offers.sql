@@ -181,7 +181,10 @@ $$;
 -- running does not block a new one, so a change made mid-run is not lost.
 -- Statement-level with transition tables: one pass per statement, not per row.
 
-CREATE FUNCTION sell_offer_enqueue_recalculations(ids text[]) RETURNS integer LANGUAGE plpgsql AS $$
+-- reason marks the job as a re-pricing of a stored row (not a caller's
+-- request): an unknown sell offer is then recorded in the row, not failed.
+CREATE FUNCTION sell_offer_enqueue_recalculations(ids text[], reason text DEFAULT 'catalog change')
+RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     enqueued integer := 0;
     op record;
@@ -197,7 +200,8 @@ BEGIN
             jsonb_build_object('sellOfferQuantities', op.sell_offer_quantities,
                                'deliverToLocationId', op.deliver_to_location_id,
                                'deliveryMethodId', op.delivery_method_id,
-                               'paymentMethodId', op.payment_method_id),
+                               'paymentMethodId', op.payment_method_id,
+                               'reason', reason),
             unique_key => 'sell_offer.recalculate:' || op.order_price_id);
         enqueued := enqueued + 1;
     END LOOP;

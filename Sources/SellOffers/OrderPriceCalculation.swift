@@ -14,6 +14,8 @@ public struct OrderPriceCalculation: Sendable, Hashable {
     /// The order currency, when the offers agree on one.
     public let currency: Currency?
     public let errors: [String]
+    /// Sell offer ids that do not exist (rule 2), sorted; also listed in `errors`.
+    public let unknownSellOfferIDs: [String]
     /// Sorted by sell offer id; empty when there are errors.
     public let lines: [OrderPriceLine]
     /// One entry per plan, sorted by plan id; empty when there are errors.
@@ -26,13 +28,14 @@ public struct OrderPriceCalculation: Sendable, Hashable {
     public var status: Status { errors.isEmpty ? .complete : .error }
 
     /// An error result: prices are left nil (rule "any error makes status error").
-    init(request: OrderPriceRequest, currency: Currency?, errors: [String]) {
+    init(request: OrderPriceRequest, currency: Currency?, errors: [String], unknownSellOfferIDs: [String]) {
         precondition(!errors.isEmpty)
         self.request = request
         self.orderPriceID = request.orderPriceID
         self.orderQuantity = request.orderQuantity
         self.currency = currency
         self.errors = errors
+        self.unknownSellOfferIDs = unknownSellOfferIDs
         self.lines = []
         self.plans = []
         self.subtotal = nil
@@ -47,6 +50,7 @@ public struct OrderPriceCalculation: Sendable, Hashable {
         self.orderQuantity = request.orderQuantity
         self.currency = currency
         self.errors = []
+        self.unknownSellOfferIDs = []
         self.lines = lines
         self.plans = plans
         let subtotal = lines.reduce(Decimal(0)) { $0 + $1.lineTotal }

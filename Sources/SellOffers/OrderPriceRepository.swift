@@ -108,10 +108,17 @@ struct OrderPriceRepository {
             SELECT calculated_at, expires_at FROM saved
             """, parameters)
         guard let row = result.first else { throw PostgresError.client(message: "order_price upsert returned no row") }
-        try await connection.query("""
-            SELECT sell_offer_refresh_aggregates(ARRAY(SELECT aggregate_id FROM sell_offer_price_aggregate
-                                                        WHERE order_price_ids @> ARRAY[$1::text]))
-            """, [calculation.orderPriceID])
+        // Lock the covering aggregates first, in a statement of its own: the
+        // refresh then runs on a snapshot taken after any concurrent
+        // recalculation of a sibling combination has committed, so the last
+        // writer never stores figures computed from a stale sibling.
+        let aggregates = try await connection.query("""
+            SELECT aggregate_id FROM sell_offer_price_aggregate
+             WHERE order_price_ids @> ARRAY[$1::text] ORDER BY aggregate_id FOR UPDATE
+            """, [calculation.orderPriceID]).rows.map { try $0.decode(String.self, "aggregate_id") }
+        if !aggregates.isEmpty {
+            try await connection.query("SELECT sell_offer_refresh_aggregates($1::text[])", [aggregates])
+        }
         return (try row.decode(Date.self, "calculated_at"), try row.decode(Date.self, "expires_at"))
     }
 

@@ -17,8 +17,10 @@ public enum OrderPricer {
 
         // 2. Offers exist, are enabled, share one currency.
         var offers: [SellOfferRecord] = []
+        var unknown: [String] = []
         for id in ids {
             guard let offer = catalog.offers[id] else {
+                unknown.append(id)
                 errors.append("sell offer \(id) does not exist")
                 continue
             }
@@ -88,7 +90,7 @@ public enum OrderPricer {
 
         guard errors.isEmpty, let currency else {
             return OrderPriceCalculation(request: request, currency: currency,
-                                         errors: errors.isEmpty ? ["no order currency"] : errors)
+                                         errors: errors.isEmpty ? ["no order currency"] : errors, unknownSellOfferIDs: unknown)
         }
 
         // 6.–8. Per plan: subtotal, delivery, payment (rounded once, here).

@@ -4,9 +4,6 @@ import JobQueue
 /// `sell_offer.recalculate`: prices one combination and upserts its
 /// `order_price` row.
 ///
-/// Payload: `{"sellOfferQuantities": {"SO-A": 3}, "deliverToLocationId": "BKK",
-/// "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}`.
-///
 /// Two kinds of failure, kept apart on purpose:
 /// - a malformed payload (empty map, quantity 0 or 2.5, a non-string id) is
 ///   the caller's bug: the job fails permanently naming every bad field, and
@@ -18,7 +15,14 @@ import JobQueue
 /// An *unknown* sell offer id is both: the row is stored with the error (so a
 /// reader of the cache sees why, and the offer's creation re-prices it), and
 /// the job then fails permanently naming the id, since the enqueuer asked for
-/// something that does not exist.
+/// something that does not exist. Re-pricings the database enqueues itself
+/// (triggers, `sell_offer.refresh_expired`) carry `"reason"`; for them the
+/// stored error is the whole outcome and the job succeeds, so a catalog
+/// change never leaves failed jobs behind.
+///
+/// Payload: `{"sellOfferQuantities": {"SO-A": 3}, "deliverToLocationId": "BKK",
+/// "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}`, plus the optional
+/// `"reason"` string.
 public struct RecalculateOrderPriceJob: JobHandler {
     public static let jobType = "sell_offer.recalculate"
     public static var timeout: Duration { .seconds(60) }
@@ -56,16 +60,13 @@ public struct RecalculateOrderPriceJob: JobHandler {
     public init(service: OrderPriceService = OrderPriceService()) { self.service = service }
 
     public func run(_ payload: Payload, context: JobContext) async throws -> Result {
-        let request = try Self.validate(payload.value)
+        let (request, reason) = try Self.validate(payload.value)
         guard let stored = try await service.recalculate([request], database: context.database).first else {
             throw JobError.retryable("no calculation returned")
         }
         let result = Self.result(stored)
-        let unknown = stored.calculation.errors.compactMap { error -> String? in
-            guard error.hasPrefix("sell offer "), error.hasSuffix(" does not exist") else { return nil }
-            return String(error.dropFirst("sell offer ".count).dropLast(" does not exist".count))
-        }
-        if !unknown.isEmpty {
+        let unknown = stored.calculation.unknownSellOfferIDs
+        if !unknown.isEmpty && reason == nil {
             throw JobError.permanent("sellOfferQuantities: unknown sell offer id\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")); "
                 + "order price \(result.orderPriceId) stored with status error: \(result.errors.joined(separator: "; "))")
         }
@@ -76,7 +77,7 @@ public struct RecalculateOrderPriceJob: JobHandler {
     }
 
     /// The payload as a request, or a permanent error naming every bad field.
-    static func validate(_ value: PayloadValue) throws(JobError) -> OrderPriceRequest {
+    static func validate(_ value: PayloadValue) throws(JobError) -> (OrderPriceRequest, reason: String?) {
         var problems = PayloadProblems()
         let fields = problems.object(value, "payload")
         if !problems.isEmpty { throw .permanent("invalid \(jobType) payload: " + problems.lines.joined(separator: "; ")) }
@@ -99,11 +100,12 @@ public struct RecalculateOrderPriceJob: JobHandler {
         let location = problems.id(fields["deliverToLocationId"], "deliverToLocationId")
         let delivery = problems.id(fields["deliveryMethodId"], "deliveryMethodId")
         let payment = problems.id(fields["paymentMethodId"], "paymentMethodId")
+        let reason = fields["reason"].flatMap { problems.id($0, "reason") }
         guard problems.isEmpty, let location, let delivery, let payment else {
             throw .permanent("invalid \(jobType) payload: " + problems.lines.joined(separator: "; "))
         }
-        return OrderPriceRequest(sellOfferQuantities: quantities, deliverToLocationID: location,
-                                 deliveryMethodID: delivery, paymentMethodID: payment)
+        return (OrderPriceRequest(sellOfferQuantities: quantities, deliverToLocationID: location,
+                                  deliveryMethodID: delivery, paymentMethodID: payment), reason)
     }
 
     static func result(_ stored: OrderPriceService.Stored) -> Result {

@@ -46,7 +46,7 @@ public struct RefreshExpiredOrderPricesJob: JobHandler {
                  WHERE expires_at <= now() + $1::integer * interval '1 second'
                  ORDER BY expires_at LIMIT $2::integer
             )
-            SELECT sell_offer_enqueue_recalculations(ARRAY(SELECT order_price_id FROM due)) AS enqueued,
+            SELECT sell_offer_enqueue_recalculations(ARRAY(SELECT order_price_id FROM due), 'expired') AS enqueued,
                    (SELECT count(*) FROM order_price WHERE expires_at <= now() + $1::integer * interval '1 second')
                        - (SELECT count(*) FROM due) AS remaining
             """, [within, limit]).first

@@ -70,6 +70,16 @@ import Testing
         #expect(row["status"] == "error")
         #expect(row["errors_found"] == #"{"sell offer SO-X does not exist"}"#)
 
+        // A catalog change re-prices the row; the offer is still unknown, which
+        // the row records, but this job was not a caller's request: it succeeds.
+        try await harness.pool.execute("UPDATE sell_offer_price_tier SET unit_price = 94.00 WHERE sell_offer_id = 'SO-A' AND basis = 'orderQty'")
+        let triggered = try await harness.pendingJobs("sell_offer.recalculate")
+        #expect(triggered.count == 1 && triggered.first?.payload.contains(#""reason": "catalog change""#) == true)
+        try await harness.drain()
+        let repricedJob = try await harness.job(try #require(triggered.first?.id))
+        #expect(repricedJob.state == "done")
+        #expect(try await harness.orderPrice(request.orderPriceID)?["errors_found"] == #"{"sell offer SO-X does not exist"}"#)
+
         try await harness.pool.withConnection { try await $0.executeScript("""
             INSERT INTO sell_offer (id, product_id, user_id, plan_id, currency) VALUES ('SO-X', 'PR-X', 'U1', 'P1', 'THB');
             INSERT INTO sell_offer_price_tier (sell_offer_id, basis, up_to_quantity, unit_price) VALUES ('SO-X', 'sellOfferQty', NULL, 10.00);
@@ -77,9 +87,9 @@ import Testing
         #expect(try await harness.pendingJobs("sell_offer.recalculate").count == 1)
         try await harness.drain()
         let repriced = try #require(try await harness.orderPrice(request.orderPriceID))
-        // SO-A 3 × 95.00 (orderQty 4) + SO-X 10.00 = 295.00; delivery 40 + 5 × 4 = 60; payment 10 + 3 % × 355 = 20.65.
+        // SO-A 3 × 94.00 (orderQty 4) + SO-X 10.00 = 292.00; delivery 40 + 5 × 4 = 60; payment 10 + 3 % × 352 = 20.56.
         #expect(repriced["status"] == "complete")
-        #expect(repriced["total"] == "375.65")
+        #expect(repriced["total"] == "372.56")
     }
 
     /// A tier change enqueues exactly one recalculation per affected order
