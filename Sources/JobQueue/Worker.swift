@@ -129,7 +129,11 @@ public final class Worker: Service {
             // 1. Take what happened since the last turn.
             let free = configuration.concurrency - running.count
             let workReady = (wantClaim && free > 0 && !shuttingDown) || !completions.isEmpty
-            var deadline = workReady ? ContinuousClock.now : nextWake
+            // With every slot busy (or while shutting down) only an event, a job
+            // finishing, can make work: sleep until one arrives rather than spin
+            // on a past `nextWake`, which burned a core the database needed.
+            var deadline = workReady ? ContinuousClock.now
+                : (wantClaim || shuttingDown) ? ContinuousClock.now + configuration.pollInterval : nextWake
             if let shutdownDeadline, !releasedForShutdown { deadline = min(deadline, shutdownDeadline) }
             if let retryAt { deadline = max(deadline, retryAt) }
             for event in await mailbox.next(until: deadline) {
