@@ -83,6 +83,7 @@ public final class Worker: Service {
             }
         }
         let keeper = Task { await leaseKeeper() }
+        let watchdog = Task { await timeoutWatchdog() }
         // The loop runs in an unstructured task so that cancelling `run()` does
         // not cancel the loop's own database writes: cancellation becomes an
         // immediate shutdown, which still writes every outcome it holds.
@@ -97,6 +98,7 @@ public final class Worker: Service {
             mailbox.post(.shutdownNow)
         }
         keeper.cancel()
+        watchdog.cancel()
         listener.stop()
         pump.cancel()
         await handlerPool.close()
@@ -265,13 +267,15 @@ public final class Worker: Service {
             return CompletionRecord(jobID: record.jobID, attempt: record.attempt, completion: .discard)
         case .shutdown?:
             return CompletionRecord(jobID: record.jobID, attempt: record.attempt, completion: .release)
+        case .timedOut?:
+            return record // `execute` already turned the timeout into a failed attempt
         }
     }
 
     // MARK: Running one job
 
     private func start(_ job: ClaimedJob, handlerPool: PostgresPool) {
-        running.insert(id: job.id, attempt: job.attempt)
+        running.insert(id: job.id, attempt: job.attempt, deadline: .now + timeout(for: job.jobType))
         let task = Task { [self] in
             let completion = await execute(job, handlerPool: handlerPool)
             mailbox.post(.finished(CompletionRecord(jobID: job.id, attempt: job.attempt, completion: completion)))
@@ -313,13 +317,14 @@ public final class Worker: Service {
         let secrets = account?.credentials.secretValues ?? []
         let context = JobContext(jobID: job.id, jobType: job.jobType, attempt: job.attempt, maxAttempts: job.maxAttempts,
                                  account: account, database: handlerPool, logger: log, http: http)
-        let timeout = configuration.timeoutOverrides[job.jobType] ?? handler.timeout
         log.debug("job started")
         do {
-            let result = try await Self.withTimeout(timeout) {
-                try await handler.run(payload: job.payload, context: context)
-            }
+            let result = try await handler.run(payload: job.payload, context: context)
             return report(.done(result: result), job: job, log: log, started: started, secrets: secrets)
+        } catch where running.stopReason(id: job.id) == .timedOut {
+            // The timeout watchdog cancelled the handler; whatever it threw, the attempt timed out.
+            return report(retryOrFail(job, "timed out after \(Self.describe(timeout(for: job.jobType))); the handler was cancelled"),
+                          job: job, log: log, started: started, secrets: secrets)
         } catch let error as JobError {
             switch error {
             case .permanent(let message):
@@ -333,9 +338,6 @@ public final class Worker: Service {
             // Stopped from outside (operator, lost lease, shutdown); `finalize`
             // decides what to write from the stop reason.
             return .release
-        } catch is AttemptTimedOut {
-            return report(retryOrFail(job, "timed out after \(Int(timeout.seconds)) s; the handler was cancelled"),
-                          job: job, log: log, started: started, secrets: secrets)
         } catch {
             return report(retryOrFail(job, String(describing: error)), job: job, log: log, started: started, secrets: secrets)
         }
@@ -397,18 +399,30 @@ public final class Worker: Service {
         }
     }
 
-    struct AttemptTimedOut: Error {}
+    /// An attempt's time limit: `--timeout` override, else the handler's own.
+    private func timeout(for jobType: String) -> Duration {
+        configuration.timeoutOverrides[jobType] ?? registry.handler(for: jobType)?.timeout ?? .seconds(300)
+    }
 
-    /// Runs `body`, cancelling it when `timeout` passes first.
-    static func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw AttemptTimedOut()
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
+    static func describe(_ duration: Duration) -> String {
+        let seconds = duration.seconds
+        return seconds >= 1 && seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(Int(seconds * 1000)) ms"
+    }
+
+    // MARK: Timeout watchdog
+
+    /// Cancels handlers past their deadline. One loop for all jobs; it wakes
+    /// often enough that an attempt overruns its limit by at most a quarter of
+    /// the shortest limit configured (and never by more than a second).
+    private func timeoutWatchdog() async {
+        var shortest = configuration.timeoutOverrides.values.min() ?? .seconds(300)
+        for type in registry.jobTypes {
+            if let timeout = registry.handler(for: type)?.timeout { shortest = min(shortest, timeout) }
+        }
+        let tick = min(.seconds(1), max(.milliseconds(10), shortest / 4))
+        while !Task.isCancelled {
+            running.stopOverdue()
+            try? await Task.sleep(for: tick)
         }
     }
 
