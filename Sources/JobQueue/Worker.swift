@@ -117,7 +117,8 @@ public final class Worker: Service {
 
     private func dispatchLoop(handlerPool: PostgresPool) async {
         let connection = PostgresConnection(configuration: configuration.database)
-        defer { Task { await connection.close() } }
+        let completer = PostgresConnection(configuration: configuration.database)
+        defer { Task { await connection.close(); await completer.close() } }
         var completions: [CompletionRecord] = []
         var wantClaim = true
         var shuttingDown = false
@@ -175,14 +176,16 @@ public final class Worker: Service {
             let slots = configuration.concurrency - running.count
             let limit = (shuttingDown || !wantClaim) ? 0 : min(slots, configuration.claimBatchSize)
             if limit > 0 || !completions.isEmpty {
+                let turn = await roundTrip(completions: completions, claimLimit: limit, on: connection, completer: completer)
+                // Claimed rows are ours even when the write half failed: run them.
+                for job in turn.claimed { start(job, handlerPool: handlerPool) }
+                if turn.writeError == nil { completions.removeAll(keepingCapacity: true) }
                 do {
-                    let claimed = try await roundTrip(completions: completions, claimLimit: limit, on: connection)
-                    completions.removeAll(keepingCapacity: true)
+                    if let error = turn.writeError ?? turn.claimError { throw error }
                     failureBackoff = 0.1
-                    for job in claimed { start(job, handlerPool: handlerPool) }
                     if limit > 0 {
                         // A full batch means more may be waiting: claim again at once.
-                        wantClaim = claimed.count == limit
+                        wantClaim = turn.claimed.count == limit
                         if !wantClaim { nextWake = try await wakeTime(on: connection) }
                     }
                 } catch {
@@ -211,27 +214,76 @@ public final class Worker: Service {
         }
     }
 
-    /// Writes outcomes and claims, pipelined into one round trip when both are needed.
-    private func roundTrip(completions: [CompletionRecord], claimLimit: Int, on connection: PostgresConnection) async throws -> [ClaimedJob] {
+    /// What one turn achieved. A failed write keeps its outcomes for the next
+    /// turn; writing them twice is harmless, because the write is guarded on
+    /// the claimed attempt and matches nothing once the row has moved on.
+    struct RoundTrip {
+        var claimed: [ClaimedJob] = []
+        var writeError: (any Error)?
+        var claimError: (any Error)?
+    }
+
+    /// Writes outcomes and claims into free slots, in one round trip.
+    ///
+    /// When every outcome is `done`, the write and the claim run at once on two
+    /// connections: on a single backend the database could use one core only,
+    /// and the batched claim and complete are CPU-bound on the server. Any
+    /// other outcome (retry, snooze, release) may hand its `unique_key` over to
+    /// a newer pending job, which the claim must not take first, so those
+    /// turns keep the order: write, then claim, pipelined on one connection.
+    private func roundTrip(completions: [CompletionRecord], claimLimit: Int,
+                           on connection: PostgresConnection, completer: PostgresConnection) async -> RoundTrip {
         let writes = completions.filter { $0.completion != .discard }
-        var statements: [(sql: String, parameters: [any PostgresBindable])] = []
-        if !writes.isEmpty { statements.append(store.completeStatement(writes)) }
-        if claimLimit > 0 { statements.append(store.claimStatement(limit: claimLimit, types: configuration.types)) }
-        if statements.isEmpty { return [] }
-        let results: [PostgresResult]
+        var turn = RoundTrip()
+        if writes.isEmpty {
+            if claimLimit > 0 {
+                do { turn.claimed = try await claim(limit: claimLimit, on: connection) } catch { turn.claimError = error }
+            }
+            return turn
+        }
+        if claimLimit == 0 {
+            do { try await write(writes, on: connection) } catch { turn.writeError = error }
+            return turn
+        }
+        if writes.allSatisfy({ if case .done = $0.completion { true } else { false } }) {
+            async let written: (any Error)? = { [self] in
+                do { try await write(writes, on: completer); return nil } catch { return error }
+            }()
+            do { turn.claimed = try await claim(limit: claimLimit, on: connection) } catch { turn.claimError = error }
+            turn.writeError = await written
+            return turn
+        }
         do {
-            results = statements.count == 1
-                ? [try await connection.query(statements[0].sql, statements[0].parameters)]
-                : try await connection.pipeline(statements)
-        } catch let error as PostgresError where !error.isConnectionProblem && !writes.isEmpty {
+            let complete = store.completeStatement(writes)
+            let claim = store.claimStatement(limit: claimLimit, types: configuration.types)
+            let results = try await connection.pipeline([complete, claim])
+            turn.claimed = try results[1].rows.map(ClaimedJob.init(row:))
+        } catch let error as PostgresError where !error.isConnectionProblem {
+            // Refused batch (say a result jsonb cannot hold): write one by one, then claim.
+            logger.error("batch write refused (\(error)); writing outcomes one by one")
+            do { try await completeIndividually(writes, on: connection) } catch { turn.writeError = error; return turn }
+            do { turn.claimed = try await claim(limit: claimLimit, on: connection) } catch { turn.claimError = error }
+        } catch {
+            turn.writeError = error
+        }
+        return turn
+    }
+
+    private func claim(limit: Int, on connection: PostgresConnection) async throws -> [ClaimedJob] {
+        let statement = store.claimStatement(limit: limit, types: configuration.types)
+        return try await connection.query(statement.sql, statement.parameters).rows.map(ClaimedJob.init(row:))
+    }
+
+    private func write(_ writes: [CompletionRecord], on connection: PostgresConnection) async throws {
+        let statement = store.completeStatement(writes)
+        do {
+            try await connection.query(statement.sql, statement.parameters)
+        } catch let error as PostgresError where !error.isConnectionProblem {
             // A batch the server refuses (say a result jsonb cannot hold) must not
             // block every other outcome: write them one by one.
             logger.error("batch write refused (\(error)); writing outcomes one by one")
             try await completeIndividually(writes, on: connection)
-            return try await roundTrip(completions: [], claimLimit: claimLimit, on: connection)
         }
-        guard claimLimit > 0, let claimResult = results.last else { return [] }
-        return try claimResult.rows.map(ClaimedJob.init(row:))
     }
 
     private func completeIndividually(_ records: [CompletionRecord], on connection: PostgresConnection) async throws {
