@@ -9,10 +9,12 @@ import ServiceLifecycle
 ///
 /// Three loops share the work:
 /// - the **dispatch loop** (this task) is the only code that claims and
-///   completes. Each turn it writes every outcome that arrived since the last
-///   turn and claims as many jobs as there are free slots, in one pipelined
-///   round trip (`completeSQL` + `claimSQL`). Outcomes that finish during a
-///   round trip simply wait for the next one, so batching needs no timer.
+///   completes. Each turn it hands the `done` outcomes that arrived since the
+///   last turn to a second connection, which writes them in one statement
+///   while the loop claims as many jobs as there are free slots (one write in
+///   flight at a time). Other outcomes (retry, snooze, release) are written
+///   with the claim in one pipelined round trip, write first. Outcomes that
+///   finish meanwhile wait for the next batch, so batching needs no timer.
 /// - the **lease keeper** renews the leases of running jobs, cancels handlers
 ///   whose rows are no longer ours, and rescues other workers' expired leases.
 /// - the **NOTIFY pump** wakes the dispatch loop when jobs are inserted and
@@ -35,6 +37,8 @@ public final class Worker: Service {
     enum Event: Sendable {
         case wake
         case finished(CompletionRecord)
+        /// The completer wrote (or failed to write) a batch of `done` outcomes.
+        case written([CompletionRecord], (any Error)?)
         /// SIGTERM/SIGINT: stop claiming, give running jobs the grace period.
         case shutdown
         /// The worker's task was cancelled: release running jobs at once.
@@ -117,9 +121,16 @@ public final class Worker: Service {
 
     private func dispatchLoop(handlerPool: PostgresPool) async {
         let connection = PostgresConnection(configuration: configuration.database)
+        // `done` outcomes are written on a second connection in the background
+        // while this loop claims: on one backend the database could use only one
+        // core, and batched claims and completions are CPU-bound on the server.
         let completer = PostgresConnection(configuration: configuration.database)
         defer { Task { await connection.close(); await completer.close() } }
-        var completions: [CompletionRecord] = []
+        /// `done` outcomes not yet handed to the completer (one batch in flight at a time).
+        var doneOutcomes: [CompletionRecord] = []
+        /// Every other outcome: written in order with the next claim (see `roundTrip`).
+        var otherOutcomes: [CompletionRecord] = []
+        var writing = false
         var wantClaim = true
         var shuttingDown = false
         var shutdownDeadline: ContinuousClock.Instant?
@@ -128,24 +139,50 @@ public final class Worker: Service {
         var failureBackoff = 0.1
         var retryAt: ContinuousClock.Instant?
 
+        /// Backs off after a failed write or claim; true when shutdown should give up.
+        func noteFailure(_ error: any Error) -> Bool {
+            let pending = doneOutcomes.count + otherOutcomes.count
+            logger.warning("database unavailable: \(error); retrying in \(String(format: "%.1f", failureBackoff)) s",
+                           metadata: ["pending_writes": "\(pending)"])
+            retryAt = .now + .milliseconds(Int(failureBackoff * 1000))
+            failureBackoff = min(failureBackoff * 2, 5)
+            if shuttingDown, let shutdownDeadline, ContinuousClock.now > shutdownDeadline + .seconds(10) {
+                logger.error("giving up on writing outcomes during shutdown; their leases will expire and the jobs will run again",
+                             metadata: ["pending_writes": "\(pending)"])
+                return true
+            }
+            return false
+        }
+
         while true {
             // 1. Take what happened since the last turn.
             let free = configuration.concurrency - running.count
-            let workReady = (wantClaim && free > 0 && !shuttingDown) || !completions.isEmpty
-            // With every slot busy (or while shutting down) only an event, a job
-            // finishing, can make work: sleep until one arrives rather than spin
-            // on a past `nextWake`, which burned a core the database needed.
+            let workReady = (wantClaim && free > 0 && !shuttingDown) || !otherOutcomes.isEmpty
+                || (!writing && !doneOutcomes.isEmpty)
+            // With every slot busy (or while shutting down, or while done
+            // outcomes wait for the write in flight) only an event can make work:
+            // sleep until one arrives rather than spin on a past `nextWake`.
             var deadline = workReady ? ContinuousClock.now
-                : (wantClaim || shuttingDown) ? ContinuousClock.now + configuration.pollInterval : nextWake
+                : (wantClaim || shuttingDown || writing) ? ContinuousClock.now + configuration.pollInterval : nextWake
             if let shutdownDeadline, !releasedForShutdown { deadline = min(deadline, shutdownDeadline) }
             if let retryAt { deadline = max(deadline, retryAt) }
+            var giveUp = false
             for event in await mailbox.next(until: deadline) {
                 switch event {
                 case .wake:
                     wantClaim = true
                 case .finished(let record):
-                    completions.append(finalize(record))
+                    let outcome = finalize(record)
+                    if case .done = outcome.completion { doneOutcomes.append(outcome) } else { otherOutcomes.append(outcome) }
                     if configuration.exitWhenIdle { wantClaim = true }
+                case .written(let batch, let error):
+                    writing = false
+                    if let error {
+                        doneOutcomes.insert(contentsOf: batch, at: 0)
+                        if noteFailure(error) { giveUp = true }
+                    } else {
+                        failureBackoff = 0.1
+                    }
                 case .shutdownNow:
                     shuttingDown = true
                     shutdownDeadline = .now
@@ -159,6 +196,7 @@ public final class Worker: Service {
                     }
                 }
             }
+            if giveUp { break }
             if let until = retryAt, ContinuousClock.now < until { continue }
             retryAt = nil
 
@@ -172,14 +210,27 @@ public final class Worker: Service {
                 }
             }
 
-            // 3. One round trip: write outcomes, claim into free slots.
+            // 3a. Done outcomes to the completer, without waiting for the write.
+            //     The result comes back as `.written`.
+            if !writing && !doneOutcomes.isEmpty {
+                let batch = doneOutcomes.filter { $0.completion != .discard }
+                doneOutcomes.removeAll(keepingCapacity: true)
+                writing = true
+                Task { [self] in
+                    var failure: (any Error)?
+                    do { try await write(batch, on: completer) } catch { failure = error }
+                    mailbox.post(.written(batch, failure))
+                }
+            }
+
+            // 3b. One round trip: write the other outcomes, claim into free slots.
             let slots = configuration.concurrency - running.count
             let limit = (shuttingDown || !wantClaim) ? 0 : min(slots, configuration.claimBatchSize)
-            if limit > 0 || !completions.isEmpty {
-                let turn = await roundTrip(completions: completions, claimLimit: limit, on: connection, completer: completer)
+            if limit > 0 || !otherOutcomes.isEmpty {
+                let turn = await roundTrip(completions: otherOutcomes, claimLimit: limit, on: connection)
                 // Claimed rows are ours even when the write half failed: run them.
                 for job in turn.claimed { start(job, handlerPool: handlerPool) }
-                if turn.writeError == nil { completions.removeAll(keepingCapacity: true) }
+                if turn.writeError == nil { otherOutcomes.removeAll(keepingCapacity: true) }
                 do {
                     if let error = turn.writeError ?? turn.claimError { throw error }
                     failureBackoff = 0.1
@@ -189,15 +240,7 @@ public final class Worker: Service {
                         if !wantClaim { nextWake = try await wakeTime(on: connection) }
                     }
                 } catch {
-                    logger.warning("database unavailable: \(error); retrying in \(String(format: "%.1f", failureBackoff)) s",
-                                   metadata: ["pending_writes": "\(completions.count)"])
-                    retryAt = .now + .milliseconds(Int(failureBackoff * 1000))
-                    failureBackoff = min(failureBackoff * 2, 5)
-                    if shuttingDown, let shutdownDeadline, ContinuousClock.now > shutdownDeadline + .seconds(10) {
-                        logger.error("giving up on writing outcomes during shutdown; their leases will expire and the jobs will run again",
-                                     metadata: ["pending_writes": "\(completions.count)"])
-                        break
-                    }
+                    if noteFailure(error) { break }
                     continue
                 }
             } else if !shuttingDown && !wantClaim && ContinuousClock.now >= nextWake {
@@ -206,8 +249,9 @@ public final class Worker: Service {
             }
 
             // 4. Leave when there is nothing left to do.
-            if shuttingDown && running.isEmpty && completions.isEmpty { break }
-            if configuration.exitWhenIdle && !wantClaim && running.isEmpty && completions.isEmpty {
+            let settled = running.isEmpty && doneOutcomes.isEmpty && otherOutcomes.isEmpty && !writing
+            if shuttingDown && settled { break }
+            if configuration.exitWhenIdle && !wantClaim && settled {
                 logger.info("idle: no job due and none running; exiting")
                 break
             }
@@ -223,16 +267,11 @@ public final class Worker: Service {
         var claimError: (any Error)?
     }
 
-    /// Writes outcomes and claims into free slots, in one round trip.
-    ///
-    /// When every outcome is `done`, the write and the claim run at once on two
-    /// connections: on a single backend the database could use one core only,
-    /// and the batched claim and complete are CPU-bound on the server. Any
-    /// other outcome (retry, snooze, release) may hand its `unique_key` over to
-    /// a newer pending job, which the claim must not take first, so those
-    /// turns keep the order: write, then claim, pipelined on one connection.
-    private func roundTrip(completions: [CompletionRecord], claimLimit: Int,
-                           on connection: PostgresConnection, completer: PostgresConnection) async -> RoundTrip {
+    /// Writes non-`done` outcomes and claims into free slots, in one round
+    /// trip: write first, then claim, pipelined on one connection. The order
+    /// matters: a retry, snooze or release may hand its `unique_key` over to a
+    /// newer pending job, which the claim must not take first.
+    private func roundTrip(completions: [CompletionRecord], claimLimit: Int, on connection: PostgresConnection) async -> RoundTrip {
         let writes = completions.filter { $0.completion != .discard }
         var turn = RoundTrip()
         if writes.isEmpty {
@@ -243,14 +282,6 @@ public final class Worker: Service {
         }
         if claimLimit == 0 {
             do { try await write(writes, on: connection) } catch { turn.writeError = error }
-            return turn
-        }
-        if writes.allSatisfy({ if case .done = $0.completion { true } else { false } }) {
-            async let written: (any Error)? = { [self] in
-                do { try await write(writes, on: completer); return nil } catch { return error }
-            }()
-            do { turn.claimed = try await claim(limit: claimLimit, on: connection) } catch { turn.claimError = error }
-            turn.writeError = await written
             return turn
         }
         do {
