@@ -15,7 +15,8 @@ public final class ChildProcess: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
         process.environment = env
-        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("mj-\(executable)-\(UUID().uuidString.prefix(8)).log")
+        logFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mj-\(URL(fileURLWithPath: executable).lastPathComponent)-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardOutput = handle
@@ -44,7 +45,9 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// The built executable: `MJ_BIN_DIR` (set by scripts/test) or `.build/debug`.
+    /// A name with a slash is taken as a path.
     public static func binary(_ name: String) throws -> String {
+        if name.contains("/") { return name }
         var directories: [String] = []
         if let directory = ProcessInfo.processInfo.environment["MJ_BIN_DIR"] { directories.append(directory) }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

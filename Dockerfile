@@ -1,0 +1,21 @@
+# Builds the worker and jobctl, then ships them on a slim runtime image with
+# the migrations. Used by docker-compose.yml.
+FROM swift:6.3-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product worker && swift build -c release --product jobctl \
+    && mkdir -p /out && cp .build/release/worker .build/release/jobctl /out/
+
+FROM swift:6.3-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libcurl4 ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=build /out/worker /out/jobctl /usr/local/bin/
+COPY migrations /app/migrations
+ENV MJ_MIGRATIONS_DIR=/app/migrations
+WORKDIR /app
+USER nobody
+CMD ["worker", "run"]
