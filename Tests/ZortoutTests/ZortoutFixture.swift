@@ -5,6 +5,7 @@ import Logging
 import MarketplaceSim
 import Postgres
 import TestSupport
+import Testing
 import Zortout
 
 /// A fresh database, a simulator on 127.0.0.1 and a Zortout account pointing
@@ -90,8 +91,18 @@ struct ZortoutFixture {
     }
 
     /// Runs the queue until it is idle (every job done or failed, none due).
-    func drain(handler: PullStockJob = PullStockJob()) async throws {
-        try await worker(handler: handler).run()
+    /// The bound only turns a worker that never goes idle into a failure
+    /// instead of a hung suite.
+    func drain(handler: PullStockJob = PullStockJob(), limit: Duration = .seconds(30)) async throws {
+        let worker = worker(handler: handler)
+        let exited = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask { try await worker.run(); return true }
+            group.addTask { try await Task.sleep(for: limit); return false }
+            let first = try await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !exited { Issue.record("the worker (exitWhenIdle) did not exit within \(limit) of the queue going idle") }
     }
 
     /// Runs a worker that stays up (so retries scheduled a moment ahead are
