@@ -119,14 +119,15 @@ func testRegistry(_ recorder: Recorder = Recorder()) -> HandlerRegistry {
 }
 
 /// On its first attempt, queues a newer job with its own unique_key (as a
-/// trigger would on a data change) and then fails retryably.
+/// trigger would on a data change; scheduled later, so no worker takes it
+/// before this attempt's outcome is written) and then fails retryably.
 struct DuplicatingJob: JobHandler {
     static let jobType = "test.dup"
     func run(_ payload: EmptyPayload, context: JobContext) async throws -> EmptyResult {
         if context.attempt == 1 {
             try await context.database.execute("""
-                INSERT INTO marketplace_job (job_type, unique_key)
-                SELECT 'system.noop', unique_key FROM marketplace_job WHERE id = $1
+                INSERT INTO marketplace_job (job_type, unique_key, next_run_at)
+                SELECT 'system.noop', unique_key, now() + interval '1 hour' FROM marketplace_job WHERE id = $1
                 """, [context.jobID])
             throw JobError.retryable("data changed while running")
         }

@@ -33,10 +33,11 @@ struct PostgresConnectionTests {
         let ticked = ticks.withLock { $0 }
         ticker.cancel()
         // The sleeps overlapped (one after another would take 4 s), and the
-        // ticker kept running meanwhile (about 100 ticks on a quiet machine; the
-        // bound is low because the machine may be busy).
+        // ticker kept running meanwhile: about 100 ticks on a quiet machine, a
+        // dozen with the whole suite running in parallel on 2 cores, and at most
+        // one or two if the pool were blocked.
         #expect(elapsed < .milliseconds(3500))
-        #expect(ticked >= 20, "the ticker ticked \(ticked) times in \(elapsed)")
+        #expect(ticked >= 5, "the ticker ticked \(ticked) times in \(elapsed)")
     }
 
     @Test("server errors carry SQLSTATE, constraint and message")
