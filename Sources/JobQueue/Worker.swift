@@ -10,11 +10,13 @@ import ServiceLifecycle
 /// Three loops share the work:
 /// - the **dispatch loop** (this task) is the only code that claims and
 ///   completes. Each turn it hands the `done` outcomes that arrived since the
-///   last turn to a second connection, which writes them in one statement
-///   while the loop claims as many jobs as there are free slots (one write in
-///   flight at a time). Other outcomes (retry, snooze, release) are written
-///   with the claim in one pipelined round trip, write first. Outcomes that
-///   finish meanwhile wait for the next batch, so batching needs no timer.
+///   last turn to a completer connection, which writes them in one statement
+///   (one write in flight at a time), and claims into free slots on one of
+///   two claim connections without waiting (results come back as events), so
+///   claims, writes and handlers overlap. Other outcomes (retry, snooze,
+///   release) are written with a claim in one pipelined round trip, write
+///   first. Outcomes that finish meanwhile wait for the next batch, so
+///   batching needs no timer.
 /// - the **lease keeper** renews the leases of running jobs, cancels handlers
 ///   whose rows are no longer ours, and rescues other workers' expired leases.
 /// - the **NOTIFY pump** wakes the dispatch loop when jobs are inserted and
@@ -39,6 +41,8 @@ public final class Worker: Service {
         case finished(CompletionRecord)
         /// The completer wrote (or failed to write) a batch of `done` outcomes.
         case written([CompletionRecord], (any Error)?)
+        /// A claim on `lane` came back (`limit` slots were reserved for it).
+        case claimed(lane: Int, limit: Int, generation: Int, jobs: [ClaimedJob], error: (any Error)?)
         /// SIGTERM/SIGINT: stop claiming, give running jobs the grace period.
         case shutdown
         /// The worker's task was cancelled: release running jobs at once.
@@ -125,7 +129,20 @@ public final class Worker: Service {
         // while this loop claims: on one backend the database could use only one
         // core, and batched claims and completions are CPU-bound on the server.
         let completer = PostgresConnection(configuration: configuration.database)
-        defer { Task { await connection.close(); await completer.close() } }
+        // Two claim lanes: a claim may be in flight on one while the jobs of the
+        // last one run and a second claim goes out on the other, so the claim's
+        // commit and the handlers' work overlap instead of taking turns.
+        let lanes = [connection, PostgresConnection(configuration: configuration.database)]
+        defer { Task { for lane in lanes { await lane.close() }; await completer.close() } }
+        var idleLanes = [1, 0]
+        /// Slots promised to claims in flight.
+        var reserved = 0
+        var claimsInFlight = 0
+        /// Counts wake-ups, so a claim that comes back short does not clear a
+        /// wake-up that arrived while it was in flight.
+        var wakeGeneration = 0
+        /// A second claim goes out only when it can fill this many slots.
+        let overlapClaimMinimum = max(1, min(configuration.claimBatchSize, configuration.concurrency) / 4)
         /// `done` outcomes not yet handed to the completer (one batch in flight at a time).
         var doneOutcomes: [CompletionRecord] = []
         /// Every other outcome: written in order with the next claim (see `roundTrip`).
@@ -156,25 +173,49 @@ public final class Worker: Service {
 
         while true {
             // 1. Take what happened since the last turn.
-            let free = configuration.concurrency - running.count
-            let workReady = (wantClaim && free > 0 && !shuttingDown) || !otherOutcomes.isEmpty
-                || (!writing && !doneOutcomes.isEmpty)
+            let free = configuration.concurrency - running.count - reserved
+            let canLaunchClaim = !idleLanes.isEmpty && otherOutcomes.isEmpty
+                && (claimsInFlight == 0 || free >= overlapClaimMinimum)
+            let workReady = (wantClaim && free > 0 && !shuttingDown && canLaunchClaim)
+                || (!otherOutcomes.isEmpty && !idleLanes.isEmpty) || (!writing && !doneOutcomes.isEmpty)
             // With every slot busy (or while shutting down, or while done
             // outcomes wait for the write in flight) only an event can make work:
             // sleep until one arrives rather than spin on a past `nextWake`.
             var deadline = workReady ? ContinuousClock.now
-                : (wantClaim || shuttingDown || writing) ? ContinuousClock.now + configuration.pollInterval : nextWake
+                : (wantClaim || shuttingDown || writing || claimsInFlight > 0) ? ContinuousClock.now + configuration.pollInterval : nextWake
             if let shutdownDeadline, !releasedForShutdown { deadline = min(deadline, shutdownDeadline) }
             if let retryAt { deadline = max(deadline, retryAt) }
             var giveUp = false
+            var drainedLane: Int?
+            var wakeAgain = false
             for event in await mailbox.next(until: deadline) {
                 switch event {
                 case .wake:
                     wantClaim = true
+                    wakeGeneration &+= 1
                 case .finished(let record):
                     let outcome = finalize(record)
                     if case .done = outcome.completion { doneOutcomes.append(outcome) } else { otherOutcomes.append(outcome) }
-                    if configuration.exitWhenIdle { wantClaim = true }
+                    if configuration.exitWhenIdle { wantClaim = true; wakeGeneration &+= 1 }
+                case .claimed(let lane, let limit, let generation, let jobs, let error):
+                    claimsInFlight -= 1
+                    reserved -= limit
+                    idleLanes.append(lane)
+                    for job in jobs { start(job, handlerPool: handlerPool) }
+                    if let error {
+                        if noteFailure(error) { giveUp = true }
+                    } else if jobs.count == limit {
+                        failureBackoff = 0.1
+                        wantClaim = true // a full batch: more may be waiting
+                    } else {
+                        // Nothing more was due when the claim ran. A wake-up that
+                        // came in while it was in flight may be newer than that:
+                        // look again after working out the next wake time.
+                        failureBackoff = 0.1
+                        wantClaim = false
+                        drainedLane = lane
+                        if generation != wakeGeneration { wakeAgain = true }
+                    }
                 case .written(let batch, let error):
                     writing = false
                     if let error {
@@ -197,6 +238,13 @@ public final class Worker: Service {
                 }
             }
             if giveUp { break }
+            // The queue looked drained: work out when to look again. Outcomes
+            // waiting to be written go first (step 3c); this then happens after
+            // the claim that follows them.
+            if let lane = drainedLane, !wantClaim, otherOutcomes.isEmpty {
+                do { nextWake = try await wakeTime(on: lanes[lane]) } catch { nextWake = .now + configuration.pollInterval }
+                if wakeAgain { nextWake = .now }
+            }
             if let until = retryAt, ContinuousClock.now < until { continue }
             retryAt = nil
 
@@ -223,11 +271,29 @@ public final class Worker: Service {
                 }
             }
 
-            // 3b. One round trip: write the other outcomes, claim into free slots.
-            let slots = configuration.concurrency - running.count
+            // 3b. Claim into free slots without waiting for the result, which
+            //     comes back as `.claimed`.
+            let slots = configuration.concurrency - running.count - reserved
             let limit = (shuttingDown || !wantClaim) ? 0 : min(slots, configuration.claimBatchSize)
-            if limit > 0 || !otherOutcomes.isEmpty {
-                let turn = await roundTrip(completions: otherOutcomes, claimLimit: limit, on: connection)
+            let launch = otherOutcomes.isEmpty && limit > 0 && (claimsInFlight == 0 || limit >= overlapClaimMinimum)
+            if launch, let lane = idleLanes.popLast() {
+                claimsInFlight += 1
+                reserved += limit
+                let generation = wakeGeneration
+                Task { [self] in
+                    var jobs: [ClaimedJob] = []
+                    var failure: (any Error)?
+                    do { jobs = try await claim(limit: limit, on: lanes[lane]) } catch { failure = error }
+                    mailbox.post(.claimed(lane: lane, limit: limit, generation: generation, jobs: jobs, error: failure))
+                }
+            } else if !otherOutcomes.isEmpty, let lane = idleLanes.contains(0) ? 0 : idleLanes.last {
+                // 3c. Other outcomes: write, then claim, in one round trip; no new
+                //     claim goes out before this write (see `roundTrip` for why the
+                //     order matters). Claims already in flight were sent before these
+                //     outcomes existed, as in any earlier turn. Lane 0 first: it is
+                //     already connected (lane 1 opens on first use; a connect here
+                //     would delay the write).
+                let turn = await roundTrip(completions: otherOutcomes, claimLimit: limit, on: lanes[lane])
                 // Claimed rows are ours even when the write half failed: run them.
                 for job in turn.claimed { start(job, handlerPool: handlerPool) }
                 if turn.writeError == nil { otherOutcomes.removeAll(keepingCapacity: true) }
@@ -237,19 +303,19 @@ public final class Worker: Service {
                     if limit > 0 {
                         // A full batch means more may be waiting: claim again at once.
                         wantClaim = turn.claimed.count == limit
-                        if !wantClaim { nextWake = try await wakeTime(on: connection) }
+                        if !wantClaim { nextWake = try await wakeTime(on: lanes[lane]) }
                     }
                 } catch {
                     if noteFailure(error) { break }
                     continue
                 }
-            } else if !shuttingDown && !wantClaim && ContinuousClock.now >= nextWake {
+            } else if !shuttingDown && !wantClaim && claimsInFlight == 0 && ContinuousClock.now >= nextWake {
                 wantClaim = true
                 continue
             }
 
             // 4. Leave when there is nothing left to do.
-            let settled = running.isEmpty && doneOutcomes.isEmpty && otherOutcomes.isEmpty && !writing
+            let settled = running.isEmpty && doneOutcomes.isEmpty && otherOutcomes.isEmpty && !writing && claimsInFlight == 0
             if shuttingDown && settled { break }
             if configuration.exitWhenIdle && !wantClaim && settled {
                 logger.info("idle: no job due and none running; exiting")
