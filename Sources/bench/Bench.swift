@@ -76,7 +76,7 @@ struct Bench: AsyncParsableCommand {
 
         // Rounds: each measures everything once, so slow phases of a shared
         // machine spread over all figures instead of hitting one.
-        let drainConfigurations = [(1, 1), (1, 10), (1, 100), (2, 1), (2, 10), (2, 100)]
+        let drainConfigurations = BenchReport.configurations
         for round in 1...runs {
             progress("round \(round)/\(runs)")
             report.ceilingOne.add(try await runner.ceilingOne())
