@@ -41,7 +41,13 @@ public struct AnyJobHandler: Sendable {
         runner = { payloadJSON, context in
             let payload: H.Payload
             do {
-                payload = try JSONDecoder().decode(H.Payload.self, from: payloadJSON)
+                // EmptyPayload accepts any JSON, so there is nothing to parse (this
+                // was ~6% of a no-op job's CPU).
+                if let empty = EmptyPayload() as? H.Payload {
+                    payload = empty
+                } else {
+                    payload = try JSONDecoder().decode(H.Payload.self, from: payloadJSON)
+                }
             } catch {
                 throw JobError.permanent("invalid payload for \(H.jobType): \(DecodingErrorText.describe(error))")
             }

@@ -296,7 +296,20 @@ public final class Worker: Service {
                 let turn = await roundTrip(completions: otherOutcomes, claimLimit: limit, on: lanes[lane])
                 // Claimed rows are ours even when the write half failed: run them.
                 for job in turn.claimed { start(job, handlerPool: handlerPool) }
-                if turn.writeError == nil { otherOutcomes.removeAll(keepingCapacity: true) }
+                if turn.writeError == nil {
+                    // Wake when the earliest retry or snooze just written falls due,
+                    // not at the next poll.
+                    for outcome in otherOutcomes {
+                        switch outcome.completion {
+                        case .retry(_, let at), .snooze(_, let at):
+                            let wait = max(0, at.timeIntervalSinceNow)
+                            nextWake = min(nextWake, .now + .milliseconds(Int(wait * 1000) + 1))
+                        default:
+                            break
+                        }
+                    }
+                    otherOutcomes.removeAll(keepingCapacity: true)
+                }
                 do {
                     if let error = turn.writeError ?? turn.claimError { throw error }
                     failureBackoff = 0.1

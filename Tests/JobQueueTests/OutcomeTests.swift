@@ -42,8 +42,9 @@ struct OutcomeTests {
     func alwaysFailing() async throws {
         let h = try await WorkerHarness.make("alwaysfail")
         defer { Task { await h.finish() } }
+        let recorder = Recorder()
         let id = try await h.insert("test.fail", extra: "max_attempts", values: "3")
-        let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false, retryBase: .milliseconds(300), jitter: 0))
+        let worker = h.background(testRegistry(recorder), h.configuration(exitWhenIdle: false, retryBase: .milliseconds(300), jitter: 0))
         defer { worker.cancel() }
         // While pending between attempts, next_run_at sits one backoff after the failure.
         #expect(try await eventually { try await h.job(id)["history"] == "1" })
@@ -61,14 +62,14 @@ struct OutcomeTests {
         #expect(row["history"] == "3")
         #expect(row["error"]?.contains("upstream is broken") == true)
         #expect(row["error"]?.contains("attempt 3 of 3; no attempts left") == true)
-        // base 0.3 s doubling: ≥ 0.3 s between attempts 1 and 2, ≥ 0.6 s between 2 and 3.
-        let gaps = try #require(try await h.connection.query("""
-            SELECT extract(epoch FROM (errors -> 1 ->> 'at')::timestamptz - (errors -> 0 ->> 'at')::timestamptz)::float8 AS g1,
-                   extract(epoch FROM (errors -> 2 ->> 'at')::timestamptz - (errors -> 1 ->> 'at')::timestamptz)::float8 AS g2
-              FROM marketplace_job WHERE id = $1
-            """, [id]).first)
-        #expect(try gaps.decode(Double.self, "g1") >= 0.29)
-        #expect(try gaps.decode(Double.self, "g2") >= 0.59)
+        // base 0.3 s doubling: attempt 2 starts ≥ 0.3 s after attempt 1 failed, attempt 3
+        // ≥ 0.6 s after attempt 2 (the handler fails at once, so start ≈ failure).
+        let starts = recorder.attemptStarts(id)
+        #expect(starts.count == 3)
+        if starts.count == 3 {
+            #expect(starts[1] - starts[0] >= .milliseconds(300), "gap 1: \(starts[1] - starts[0])")
+            #expect(starts[2] - starts[1] >= .milliseconds(600), "gap 2: \(starts[2] - starts[1])")
+        }
     }
 
     @Test("a permanent error fails the job at once")

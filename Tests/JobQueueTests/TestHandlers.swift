@@ -6,6 +6,9 @@ import Synchronization
 /// Shared memory between a test and the handlers it registers.
 final class Recorder: Sendable {
     private let state = Mutex<(order: [Int64], cancelled: Set<Int64>, started: Set<Int64>)>(([], [], []))
+    private let attempts = Mutex<[Int64: [ContinuousClock.Instant]]>([:])
+    func attemptStarted(_ id: Int64) { attempts.withLock { $0[id, default: []].append(.now) } }
+    func attemptStarts(_ id: Int64) -> [ContinuousClock.Instant] { attempts.withLock { $0[id] ?? [] } }
     func ran(_ id: Int64) { state.withLock { $0.order.append(id) } }
     func started(_ id: Int64) { _ = state.withLock { $0.started.insert(id) } }
     func cancelled(_ id: Int64) { _ = state.withLock { $0.cancelled.insert(id) } }
@@ -26,10 +29,15 @@ struct FlakyJob: JobHandler {
 }
 
 /// Always throws a plain (non-JobError) error: retried until attempts run out.
+/// Records when each attempt started, to measure the backoff between them.
 struct AlwaysFailJob: JobHandler {
     static let jobType = "test.fail"
+    let recorder: Recorder
     struct Broken: Error, CustomStringConvertible { var description: String { "upstream is broken" } }
-    func run(_ payload: EmptyPayload, context: JobContext) async throws -> EmptyResult { throw Broken() }
+    func run(_ payload: EmptyPayload, context: JobContext) async throws -> EmptyResult {
+        recorder.attemptStarted(context.jobID)
+        throw Broken()
+    }
 }
 
 struct PermanentFailJob: JobHandler {
@@ -107,7 +115,7 @@ func testRegistry(_ recorder: Recorder = Recorder()) -> HandlerRegistry {
     var registry = HandlerRegistry()
     registry.register(NoopJob())
     registry.register(FlakyJob())
-    registry.register(AlwaysFailJob())
+    registry.register(AlwaysFailJob(recorder: recorder))
     registry.register(PermanentFailJob())
     registry.register(RateLimitedJob())
     registry.register(SlowJob(recorder: recorder))
