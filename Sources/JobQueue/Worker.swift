@@ -201,7 +201,14 @@ public final class Worker: Service {
                     claimsInFlight -= 1
                     reserved -= limit
                     idleLanes.append(lane)
-                    for job in jobs { start(job, handlerPool: handlerPool) }
+                    if shuttingDown {
+                        // Claimed as shutdown began: release them unstarted, attempt refunded.
+                        for job in jobs {
+                            otherOutcomes.append(CompletionRecord(jobID: job.id, attempt: job.attempt, completion: .release))
+                        }
+                    } else {
+                        for job in jobs { start(job, handlerPool: handlerPool) }
+                    }
                     if let error {
                         if noteFailure(error) { giveUp = true }
                     } else if jobs.count == limit {
@@ -381,13 +388,13 @@ public final class Worker: Service {
 
     private func claim(limit: Int, on connection: PostgresConnection) async throws -> [ClaimedJob] {
         let statement = store.claimStatement(limit: limit, types: configuration.types)
-        return try await connection.query(statement.sql, statement.parameters).rows.map(ClaimedJob.init(row:))
+        return try await connection.queryPrepared(statement.sql, statement.parameters).rows.map(ClaimedJob.init(row:))
     }
 
     private func write(_ writes: [CompletionRecord], on connection: PostgresConnection) async throws {
         let statement = store.completeStatement(writes)
         do {
-            try await connection.query(statement.sql, statement.parameters)
+            _ = try await connection.queryPrepared(statement.sql, statement.parameters)
         } catch let error as PostgresError where !error.isConnectionProblem {
             // A batch the server refuses (say a result jsonb cannot hold) must not
             // block every other outcome: write them one by one.
