@@ -388,13 +388,13 @@ public final class Worker: Service {
 
     private func claim(limit: Int, on connection: PostgresConnection) async throws -> [ClaimedJob] {
         let statement = store.claimStatement(limit: limit, types: configuration.types)
-        return try await connection.queryPrepared(statement.sql, statement.parameters).rows.map(ClaimedJob.init(row:))
+        return try await connection.query(statement.sql, statement.parameters).rows.map(ClaimedJob.init(row:))
     }
 
     private func write(_ writes: [CompletionRecord], on connection: PostgresConnection) async throws {
         let statement = store.completeStatement(writes)
         do {
-            _ = try await connection.queryPrepared(statement.sql, statement.parameters)
+            try await connection.query(statement.sql, statement.parameters)
         } catch let error as PostgresError where !error.isConnectionProblem {
             // A batch the server refuses (say a result jsonb cannot hold) must not
             // block every other outcome: write them one by one.

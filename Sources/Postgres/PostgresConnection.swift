@@ -24,9 +24,6 @@ public final class PostgresConnection: @unchecked Sendable {
     private let queue: DispatchQueue
     private var connection: OpaquePointer?
     private var inTransaction = false
-    /// Statements prepared on the current session, by SQL text. A new session
-    /// (after a reconnect) starts empty.
-    private var prepared: [String: String] = [:]
     private var transactionBroken = false
     private let cancelHandle = Mutex<CancelHandle?>(nil)
 
@@ -63,30 +60,6 @@ public final class PostgresConnection: @unchecked Sendable {
         return try await onQueue { connection in
             try Self.withCStrings(texts) { values in
                 let result = PQexecParams(connection, sql, Int32(values.count), nil, values, nil, nil, 0)
-                return try self.consume(result, connection: connection)
-            }
-        }
-    }
-
-    /// Like `query`, but prepares the statement once per session
-    /// (`PQprepare`) and then only executes it (`PQexecPrepared`), which saves
-    /// the server a parse and plan on every call. For hot statements with a
-    /// fixed text, such as the worker's claim and completion. Not for use
-    /// through a transaction-mode connection pooler, which cannot keep
-    /// prepared statements.
-    public func queryPrepared(_ sql: String, _ parameters: [any PostgresBindable] = []) async throws -> PostgresResult {
-        let texts = parameters.map(\.postgresText)
-        return try await onQueue { connection in
-            let name: String
-            if let existing = self.prepared[sql] {
-                name = existing
-            } else {
-                name = "mj_stmt_\(self.prepared.count + 1)"
-                _ = try self.consume(PQprepare(connection, name, sql, Int32(texts.count), nil), connection: connection)
-                self.prepared[sql] = name
-            }
-            return try Self.withCStrings(texts) { values in
-                let result = PQexecPrepared(connection, name, Int32(values.count), values, nil, nil, 0)
                 return try self.consume(result, connection: connection)
             }
         }
@@ -250,7 +223,6 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     private func closeLocked() {
-        prepared.removeAll()
         cancelHandle.withLock { $0 = nil }
         if let connection { PQfinish(connection) }
         connection = nil
