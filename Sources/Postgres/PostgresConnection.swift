@@ -293,8 +293,14 @@ public final class PostgresConnection: @unchecked Sendable {
         return String(cString: pointer)
     }
 
+    /// libpq's last error on one line (it adds "\n\tIs the server running…"
+    /// hints), so that a log entry stays one line.
     static func message(_ connection: OpaquePointer) -> String {
-        String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+        String(cString: PQerrorMessage(connection))
+            .split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
     }
 
     /// Lends NUL-terminated copies of `strings` to a C call and frees them after.
