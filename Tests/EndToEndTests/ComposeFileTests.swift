@@ -6,12 +6,11 @@ import TestSupport
 /// reading it: it parses, and everything it names exists in the repository.
 @Suite("docker-compose.yml")
 struct ComposeFileTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Parses YAML with PyYAML (python3-yaml, installed by .ci/run) and returns it as JSON.
     func load(_ file: String) async throws -> [String: Any] {
         let script = "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))"
-        let result = try await ChildProcess.run("/usr/bin/python3", ["-c", script, Self.root.appendingPathComponent(file).path])
+        let result = try await ChildProcess.run("/usr/bin/python3", ["-c", script, repositoryRoot.appendingPathComponent(file).path])
         guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any] else {
             throw TestSetupError("cannot parse \(file): \(result.output)")
         }
@@ -39,15 +38,15 @@ struct ComposeFileTests {
         #expect((compose["volumes"] as? [String: Any])?.keys.contains("pgdata") == true)
 
         // The build context has a Dockerfile whose COPY sources and built products exist.
-        let dockerfile = try String(contentsOf: Self.root.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        let dockerfile = try String(contentsOf: repositoryRoot.appendingPathComponent("Dockerfile"), encoding: .utf8)
         for line in dockerfile.split(separator: "\n") where line.hasPrefix("COPY ") && !line.contains("--from") {
             let parts = line.split(separator: " ").dropFirst().dropLast()
             for source in parts {
-                #expect(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(String(source)).path),
+                #expect(FileManager.default.fileExists(atPath: repositoryRoot.appendingPathComponent(String(source)).path),
                         "Dockerfile copies \(source), which does not exist")
             }
         }
-        let manifest = try String(contentsOf: Self.root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let manifest = try String(contentsOf: repositoryRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
         for product in ["worker", "jobctl"] {
             #expect(dockerfile.contains("--product \(product)"))
             #expect(manifest.contains(".executable(name: \"\(product)\""))

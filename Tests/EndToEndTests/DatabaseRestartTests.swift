@@ -7,12 +7,11 @@ import TestSupport
 /// shared test cluster is never disturbed.
 @Suite("Database restart", .serialized)
 struct DatabaseRestartTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs scripts/dev-db for the private cluster. (Polls for exit: Foundation's
     /// `waitUntilExit()` can hang when called from a concurrency thread on Linux.)
     func devDB(_ directory: String, _ arguments: [String]) async throws {
-        let result = try await ChildProcess.run("/bin/bash", [Self.root.appendingPathComponent("scripts/dev-db").path] + arguments,
+        let result = try await ChildProcess.run("/bin/bash", [repositoryRoot.appendingPathComponent("scripts/dev-db").path] + arguments,
                                                 environment: ["MJ_DEV_DB_DIR": directory])
         guard result.status == 0 else {
             throw TestSetupError("scripts/dev-db \(arguments.joined(separator: " ")) failed: \(result.output)")

@@ -50,8 +50,7 @@ public final class ChildProcess: @unchecked Sendable {
         if name.contains("/") { return name }
         var directories: [String] = []
         if let directory = ProcessInfo.processInfo.environment["MJ_BIN_DIR"] { directories.append(directory) }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        directories.append(root.appendingPathComponent(".build/debug").path)
+        directories.append(repositoryRoot.appendingPathComponent(".build/debug").path)
         for directory in directories where FileManager.default.isExecutableFile(atPath: directory + "/" + name) {
             return directory + "/" + name
         }

@@ -45,8 +45,7 @@ public struct TestDatabase: Sendable {
 
     /// The repository's `migrations/` folder.
     public static var migrationsDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("migrations")
+        repositoryRoot.appendingPathComponent("migrations")
     }
 }
 
