@@ -16,14 +16,7 @@ public enum JobError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .permanent(let message), .retryable(let message): return message
         case .retryAfter(let date, let message):
-            return "\(message); retrying at \(PostgresTimestampText.format(date))"
+            return "\(message); retrying at \(date.formatted(.iso8601))"
         }
-    }
-}
-
-/// Formats dates for messages without pulling in a formatter per call.
-enum PostgresTimestampText {
-    static func format(_ date: Date) -> String {
-        date.formatted(.iso8601)
     }
 }

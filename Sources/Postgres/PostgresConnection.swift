@@ -151,11 +151,6 @@ public final class PostgresConnection: @unchecked Sendable {
         cancelHandle.withLock { $0?.cancel() }
     }
 
-    /// The socket, for callers that wait on it (LISTEN). Only valid on the queue.
-    func withRawConnection<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
-        try await onQueue(body)
-    }
-
     // MARK: Running work on the connection's queue
 
     private func onQueue<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {

@@ -109,7 +109,7 @@ struct PostgresConnectionTests {
             }
         }
         #expect(try await connection.query("SELECT count(*) AS n FROM t").first?["n"] == "0")
-        try await connection.transaction { try await $0.execute("INSERT INTO t VALUES (2)") }
+        _ = try await connection.transaction { try await $0.execute("INSERT INTO t VALUES (2)") }
         #expect(try await connection.query("SELECT count(*) AS n FROM t").first?["n"] == "1")
     }
 
@@ -167,7 +167,7 @@ struct PostgresConnectionTests {
                 try await connection.execute("INSERT INTO t VALUES (1)")
                 let pid = try await connection.query("SELECT pg_backend_pid() AS pid").first?["pid"] ?? "0"
                 try await killer.execute("SELECT pg_terminate_backend($1::int)", [pid])
-                try? await connection.execute("SELECT 1")
+                _ = try? await connection.execute("SELECT 1")
                 try await connection.execute("INSERT INTO t VALUES (2)")
             }
         }

@@ -3,7 +3,7 @@ import JobQueue
 import Postgres
 
 /// `test.record`: `{"sleep_ms": 0}`. Inserts one row per execution into
-/// `test_execution` (created on first use), so a test can count how often each
+/// `test_execution` (which the test creates first), so a test can count how often each
 /// job really ran.
 struct RecordExecutionJob: JobHandler {
     static let jobType = "test.record"
