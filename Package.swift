@@ -99,6 +99,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres", "JobQueue"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Postgres", "TestSupport"]),
+        // No database: the dispatch state machine and the worker's small parts.
+        .testTarget(name: "JobQueueUnitTests", dependencies: ["JobQueue"]),
         .testTarget(name: "ZortoutTests", dependencies: ["Zortout", "MarketplaceSim", "JobQueue", "HTTPClient", "TestSupport"]),
         .testTarget(name: "SellOffersTests", dependencies: ["SellOffers", "JobQueue", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport", "MarketplaceSim"]),

@@ -33,6 +33,13 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(help: "Most jobs claimed in one statement.")
     public var claimBatch: Int = 100
 
+    @Option(help: ArgumentHelp("""
+        Claim-ahead: jobs claimed beyond the free slots into a local buffer, so the next jobs are already \
+        claimed when slots free up. Buffered jobs hold a lease, can be cancelled, and are released unstarted \
+        (attempt given back) at shutdown. 0 turns it off.
+        """, valueName: "n"))
+    public var prefetch: Int = WorkerConfiguration.defaultPrefetch
+
     @Option(help: ArgumentHelp("Backoff after the first failed attempt; doubles per attempt.", valueName: "seconds"))
     public var retryBase: Double = 5
 
@@ -55,6 +62,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         guard lease >= 1 else { throw ValidationError("--lease must be at least 1 second") }
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be positive") }
         guard claimBatch >= 1 else { throw ValidationError("--claim-batch must be at least 1") }
+        guard prefetch >= 0, prefetch <= 100_000 else { throw ValidationError("--prefetch must be between 0 and 100000") }
         guard retryBase > 0, retryCap >= retryBase else { throw ValidationError("--retry-base must be positive and --retry-cap at least --retry-base") }
         _ = try timeoutOverrides()
     }
@@ -88,6 +96,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
             leaseDuration: .milliseconds(Int(lease * 1000)),
             pollInterval: .milliseconds(Int(pollInterval * 1000)),
             claimBatchSize: claimBatch,
+            prefetch: prefetch,
             retryPolicy: RetryPolicy(base: .milliseconds(Int(retryBase * 1000)), cap: .milliseconds(Int(retryCap * 1000))),
             timeoutOverrides: try timeoutOverrides()
         )

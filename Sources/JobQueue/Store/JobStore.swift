@@ -14,6 +14,9 @@ struct JobStore: Sendable {
     /// Claims up to `$1` due jobs in priority order. SKIP LOCKED lets many
     /// workers claim at once without waiting on each other's rows; the
     /// partial index `marketplace_job_claimable` means only pending rows are read.
+    /// `started_at` is cleared: a claimed job may wait in the worker's buffer
+    /// (claim-ahead) before its handler starts, and the completion write or
+    /// the heartbeat records the real start.
     static let claimSQL = """
         WITH next AS (
             SELECT id FROM marketplace_job
@@ -25,7 +28,7 @@ struct JobStore: Sendable {
         )
         UPDATE marketplace_job j
            SET state = 'running', attempts = j.attempts + 1, locked_by = $2,
-               locked_until = now() + make_interval(secs => $4), started_at = now(), updated_at = now()
+               locked_until = now() + make_interval(secs => $4), started_at = NULL, updated_at = now()
           FROM next
          WHERE j.id = next.id
         RETURNING j.id, j.job_type, j.name, j.account_id, j.payload::text AS payload, j.attempts, j.max_attempts
@@ -41,10 +44,12 @@ struct JobStore: Sendable {
     /// by one for outcomes that must not spend an attempt (snooze, release).
     /// A job that would go back to pending while a newer pending job holds its
     /// `unique_key` is superseded (cancelled) instead: the newer one covers it.
+    /// `$8` holds when each handler started (NULL: never started).
     static let completeSQL = """
         WITH c AS (
-            SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[])
-                AS c(id, attempt, kind, result, error, run_at)
+            SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[],
+                                 $8::timestamptz[])
+                AS c(id, attempt, kind, result, error, run_at, started)
         )
         UPDATE marketplace_job j SET
             state = CASE WHEN c.kind = 'done' THEN 'done' WHEN c.kind = 'failed' THEN 'failed'
@@ -62,6 +67,7 @@ struct JobStore: Sendable {
             next_run_at = CASE WHEN c.kind IN ('retry', 'snooze') THEN c.run_at
                                WHEN c.kind = 'release' THEN now() ELSE j.next_run_at END,
             finished_at = CASE WHEN c.kind IN ('done', 'failed') THEN now() ELSE NULL END,
+            started_at = coalesce(j.started_at, c.started),
             locked_by = NULL, locked_until = NULL, updated_at = now()
           FROM c
          WHERE j.id = c.id AND j.state = 'running' AND j.locked_by = $7 AND j.attempts = c.attempt
@@ -72,25 +78,27 @@ struct JobStore: Sendable {
     static let completeDoneSQL = """
         UPDATE marketplace_job j SET
             state = 'done', result = c.result, error = NULL, finished_at = now(),
+            started_at = coalesce(j.started_at, c.started),
             locked_by = NULL, locked_until = NULL, updated_at = now()
-          FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS c(id, attempt, result)
+          FROM unnest($1::bigint[], $2::int[], $3::jsonb[], $5::timestamptz[]) AS c(id, attempt, result, started)
          WHERE j.id = c.id AND j.state = 'running' AND j.locked_by = $4 AND j.attempts = c.attempt
         """
 
     func completeStatement(_ records: [CompletionRecord]) -> (sql: String, parameters: [any PostgresBindable]) {
         let writable = records.filter { $0.completion != .discard }
-        var ids = ArrayLiteral(), attempts = ArrayLiteral(), results = ArrayLiteral()
+        var ids = ArrayLiteral(), attempts = ArrayLiteral(), results = ArrayLiteral(), starts = ArrayLiteral()
         var allDone = true
         for record in writable {
             ids.append(integer: record.jobID)
             attempts.append(integer: Int64(record.attempt))
+            starts.append(record.startedAt?.postgresText)
             if case .done(let result) = record.completion {
                 results.append(String(decoding: result, as: UTF8.self))
             } else {
                 allDone = false
             }
         }
-        if allDone { return (Self.completeDoneSQL, [ids, attempts, results, workerID]) }
+        if allDone { return (Self.completeDoneSQL, [ids, attempts, results, workerID, starts]) }
 
         var kinds = ArrayLiteral(), errors = ArrayLiteral(), runAts = ArrayLiteral()
         results = ArrayLiteral()
@@ -109,18 +117,21 @@ struct JobStore: Sendable {
                 results.append(nil); errors.append(nil); runAts.append(nil)
             }
         }
-        return (Self.completeSQL, [ids, attempts, kinds, results, errors, runAts, workerID])
+        return (Self.completeSQL, [ids, attempts, kinds, results, errors, runAts, workerID, starts])
     }
 
     // MARK: Lease
 
-    /// Extends the lease of the jobs still ours and returns the ids that are
-    /// not ours any more (cancelled by an operator, or rescued after an outage),
-    /// whose handlers must stop.
+    /// Extends the lease of the jobs still ours (running or buffered) and
+    /// returns the ids that are not ours any more (cancelled by an operator,
+    /// or rescued after an outage), whose handlers must stop. `$5` holds when
+    /// each handler started (NULL: buffered, not started), which records
+    /// `started_at` for jobs that run longer than a second.
     static let heartbeatSQL = """
-        WITH mine AS (SELECT * FROM unnest($1::bigint[], $2::int[]) AS m(id, attempt)),
+        WITH mine AS (SELECT * FROM unnest($1::bigint[], $2::int[], $5::timestamptz[]) AS m(id, attempt, started)),
         renewed AS (
-            UPDATE marketplace_job j SET locked_until = now() + make_interval(secs => $3)
+            UPDATE marketplace_job j SET locked_until = now() + make_interval(secs => $3),
+                   started_at = coalesce(j.started_at, mine.started)
               FROM mine
              WHERE j.id = mine.id AND j.attempts = mine.attempt AND j.state = 'running' AND j.locked_by = $4
             RETURNING j.id
@@ -128,8 +139,14 @@ struct JobStore: Sendable {
         SELECT mine.id FROM mine WHERE mine.id NOT IN (SELECT id FROM renewed)
         """
 
-    func heartbeat(_ jobs: [(id: Int64, attempt: Int)], on connection: PostgresConnection) async throws -> [Int64] {
-        let result = try await connection.query(Self.heartbeatSQL, [jobs.map(\.id), jobs.map(\.attempt), leaseSeconds, workerID])
+    func heartbeat(_ jobs: [HeldJob], on connection: PostgresConnection) async throws -> [Int64] {
+        var ids = ArrayLiteral(), attempts = ArrayLiteral(), starts = ArrayLiteral()
+        for job in jobs {
+            ids.append(integer: job.id)
+            attempts.append(integer: Int64(job.attempt))
+            starts.append(job.startedAt?.postgresText)
+        }
+        let result = try await connection.query(Self.heartbeatSQL, [ids, attempts, leaseSeconds, workerID, starts])
         return try result.rows.map { try $0.decode(Int64.self, "id") }
     }
 

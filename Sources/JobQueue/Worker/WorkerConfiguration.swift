@@ -19,8 +19,13 @@ public struct WorkerConfiguration: Sendable {
     public var leaseDuration: Duration
     /// Fallback poll when no NOTIFY arrives (NOTIFY is the normal wake-up).
     public var pollInterval: Duration
-    /// Largest claim; claims are also capped by free slots.
+    /// Largest claim; claims are also capped by free slots plus `prefetch`.
     public var claimBatchSize: Int
+    /// Claim-ahead: how many jobs beyond the free slots may be claimed into a
+    /// local buffer, so the next jobs are already claimed when slots free up.
+    /// Buffered jobs hold a lease (renewed with the running ones), can be
+    /// cancelled, and are released unstarted, attempt given back, at shutdown.
+    public var prefetch: Int
     public var retryPolicy: RetryPolicy
     /// Per-type attempt timeouts that override the handler's own.
     public var timeoutOverrides: [String: Duration]
@@ -36,6 +41,7 @@ public struct WorkerConfiguration: Sendable {
                 leaseDuration: Duration = .seconds(30),
                 pollInterval: Duration = .seconds(5),
                 claimBatchSize: Int = 100,
+                prefetch: Int = WorkerConfiguration.defaultPrefetch,
                 retryPolicy: RetryPolicy = .standard,
                 timeoutOverrides: [String: Duration] = [:],
                 handlerPoolSize: Int? = nil) {
@@ -48,11 +54,16 @@ public struct WorkerConfiguration: Sendable {
         self.leaseDuration = leaseDuration
         self.pollInterval = pollInterval
         self.claimBatchSize = max(1, claimBatchSize)
+        self.prefetch = max(0, prefetch)
         self.retryPolicy = retryPolicy
         self.timeoutOverrides = timeoutOverrides
         self.handlerPoolSize = handlerPoolSize ?? min(max(1, concurrency), 10)
     }
 
+    /// The default claim-ahead buffer (see README, `worker run`, for the measurement behind it).
+    public static let defaultPrefetch = 100
+
+    /// `host:pid`.
     public static func defaultWorkerID() -> String {
         "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
