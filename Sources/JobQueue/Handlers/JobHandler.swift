@@ -33,14 +33,3 @@ extension JobHandler {
     public static var requiresAccount: Bool { false }
     public static func describe(result: Data) -> String? { nil }
 }
-
-/// A payload for job types that take no input: any JSON object is accepted.
-public struct EmptyPayload: Decodable, Sendable {
-    public init() {}
-    public init(from decoder: any Decoder) throws {}
-}
-
-/// A result for job types that return nothing worth keeping.
-public struct EmptyResult: Codable, Sendable {
-    public init() {}
-}

@@ -31,11 +31,3 @@ public struct RetryPolicy: Sendable, Equatable {
         nominalDelay(afterAttempt: attempt) * (1 - jitter + 2 * jitter * random)
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a Double, for arithmetic with `Date`.
-    public var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-}
