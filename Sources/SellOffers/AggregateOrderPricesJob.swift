@@ -124,7 +124,7 @@ public struct AggregateOrderPricesJob: JobHandler {
                     deliverToLocationId: calculation.request.deliverToLocationID, deliveryMethodId: calculation.request.deliveryMethodID,
                     paymentMethodId: calculation.request.paymentMethodID, orderPriceId: item.orderPriceID,
                     status: calculation.status.rawValue,
-                    total: calculation.total.flatMap { total in calculation.currency.map { $0.format(total) } },
+                    total: item.amounts.total,
                     errors: calculation.errors)
             })
     }

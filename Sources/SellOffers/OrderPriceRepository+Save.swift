@@ -9,13 +9,13 @@ extension OrderPriceRepository {
     /// reads them exactly). Ids must be distinct: one statement cannot update
     /// a row twice. Returns (calculated_at, expires_at) by order price id; all
     /// rows of one statement share `now()`, hence one TTL start.
-    static func save(_ items: [(orderPriceID: String, calculation: OrderPriceCalculation)], ttlSeconds: Int,
+    static func save(_ items: [(orderPriceID: String, calculation: OrderPriceCalculation, amounts: FormattedAmounts)], ttlSeconds: Int,
                      on connection: PostgresConnection) async throws -> [String: (calculatedAt: Date, expiresAt: Date)] {
         var json = "["
         json.reserveCapacity(items.count * 600)
         for (index, item) in items.enumerated() {
             if index > 0 { json += "," }
-            rowJSON(id: item.orderPriceID, item.calculation, into: &json)
+            rowJSON(id: item.orderPriceID, item.calculation, item.amounts, into: &json)
         }
         json += "]"
         let result = try await connection.query("""
@@ -60,20 +60,17 @@ extension OrderPriceRepository {
     /// One element of the upsert's array, written by hand (no encoder
     /// options, no floating point): money as fixed-point strings in the
     /// currency's minor unit, `sell_offer_prices` as the row stores it.
-    private static func rowJSON(id: String, _ calculation: OrderPriceCalculation, into json: inout String) {
+    private static func rowJSON(id: String, _ calculation: OrderPriceCalculation, _ amounts: FormattedAmounts, into json: inout String) {
         let request = calculation.request
-        func money(_ amount: Decimal?) -> String {
-            guard let amount, let currency = calculation.currency else { return "null" }
-            return CanonicalJSON.string(currency.format(amount))
-        }
+        func money(_ text: String?) -> String { text.map(CanonicalJSON.string) ?? "null" }
         func strings(_ values: [String]) -> String { "[" + values.map(CanonicalJSON.string).joined(separator: ",") + "]" }
         let ids = request.sortedSellOfferIDs
         var prices = "null"
-        if calculation.status == .complete, let currency = calculation.currency {
-            prices = "{" + calculation.lines.map { line in
-                CanonicalJSON.string(line.sellOfferID) + ":{\"lineTotal\":" + CanonicalJSON.string(currency.format(line.lineTotal))
+        if calculation.status == .complete, calculation.currency != nil {
+            prices = "{" + zip(calculation.lines, amounts.lines).map { line, text in
+                CanonicalJSON.string(line.sellOfferID) + ":{\"lineTotal\":" + CanonicalJSON.string(text.lineTotal)
                     + ",\"quantity\":" + String(line.quantity)
-                    + ",\"unitPrice\":" + CanonicalJSON.string(currency.format(line.unitPrice)) + "}"
+                    + ",\"unitPrice\":" + CanonicalJSON.string(text.unitPrice) + "}"
             }.joined(separator: ",") + "}"
         }
         json += "{\"order_price_id\":" + CanonicalJSON.string(id)
@@ -83,11 +80,11 @@ extension OrderPriceRepository {
         json += ",\"delivery_method_id\":" + CanonicalJSON.string(request.deliveryMethodID)
         json += ",\"payment_method_id\":" + CanonicalJSON.string(request.paymentMethodID)
         json += ",\"order_quantity\":" + String(calculation.orderQuantity)
-        json += ",\"order_subtotal\":" + money(calculation.subtotal)
+        json += ",\"order_subtotal\":" + money(amounts.subtotal)
         json += ",\"sell_offer_prices\":" + prices
-        json += ",\"delivery_price\":" + money(calculation.deliveryPrice)
-        json += ",\"payment_price\":" + money(calculation.paymentPrice)
-        json += ",\"total\":" + money(calculation.total)
+        json += ",\"delivery_price\":" + money(amounts.deliveryPrice)
+        json += ",\"payment_price\":" + money(amounts.paymentPrice)
+        json += ",\"total\":" + money(amounts.total)
         json += ",\"currency\":" + (calculation.currency.map { CanonicalJSON.string($0.code) } ?? "null")
         json += ",\"status\":" + CanonicalJSON.string(calculation.status.rawValue)
         json += ",\"errors_found\":" + strings(calculation.errors)

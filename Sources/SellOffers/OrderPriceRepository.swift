@@ -29,7 +29,7 @@ struct OrderPriceRepository {
                   FROM (SELECT DISTINCT hashtext(id) AS h FROM input ORDER BY 1) AS keys
             )
             SELECT input.id FROM input CROSS JOIN locked ORDER BY input.ord
-            """, [Int(lockNamespace), canonicalJSON])
+            """, [Int(lockNamespace), TextArrayLiteral(canonicalJSON)])
         let ids = try result.rows.map { try $0.decode(String.self, "id") }
         guard ids.count == canonicalJSON.count else {
             throw PostgresError.client(message: "order price ids: \(ids.count) returned for \(canonicalJSON.count) requests")

@@ -24,6 +24,8 @@ public struct OrderPriceService: Sendable {
         /// The row's `order_price_id`: lowercase hex SHA-256 of the request's canonical JSON.
         public let orderPriceID: String
         public let calculation: OrderPriceCalculation
+        /// The calculation's amounts as stored (fixed-point text in the minor unit).
+        public let amounts: FormattedAmounts
         public let calculatedAt: Date
         public let expiresAt: Date
     }
@@ -66,11 +68,15 @@ public struct OrderPriceService: Sendable {
                 offerIDs: offerIDs, locationIDs: locations, deliveryMethodIDs: deliveryMethods,
                 paymentMethodIDs: paymentMethods, on: connection)
             let calculations = distinct.map { OrderPricer.price($0, catalog: catalog) }
-            let times = try await OrderPriceRepository.save(Array(zip(ids, calculations)), ttlSeconds: ttlSeconds, on: connection)
+            let amounts = calculations.map(FormattedAmounts.init)
+            let times = try await OrderPriceRepository.save(
+                (0..<ids.count).map { (ids[$0], calculations[$0], amounts[$0]) }, ttlSeconds: ttlSeconds, on: connection)
             try await OrderPriceRepository.refreshAggregates(covering: ids, on: connection)
-            return try zip(ids, calculations).map { id, calculation in
+            return try (0..<ids.count).map { index in
+                let id = ids[index]
                 guard let time = times[id] else { throw PostgresError.client(message: "order price \(id) was not saved") }
-                return Stored(orderPriceID: id, calculation: calculation, calculatedAt: time.calculatedAt, expiresAt: time.expiresAt)
+                return Stored(orderPriceID: id, calculation: calculations[index], amounts: amounts[index],
+                              calculatedAt: time.calculatedAt, expiresAt: time.expiresAt)
             }
         }
         return positions.map { stored[$0] }

@@ -141,15 +141,14 @@ public struct RecalculateOrderPriceJob: BatchJobHandler {
 
     static func result(_ stored: OrderPriceService.Stored) -> Result {
         let calculation = stored.calculation
-        let format: (Decimal?) -> String? = { amount in amount.flatMap { value in calculation.currency.map { $0.format(value) } } }
+        let amounts = stored.amounts
         return Result(
             orderPriceId: stored.orderPriceID, status: calculation.status.rawValue, currency: calculation.currency?.code,
-            orderQuantity: calculation.orderQuantity, orderSubtotal: format(calculation.subtotal),
-            deliveryPrice: format(calculation.deliveryPrice), paymentPrice: format(calculation.paymentPrice),
-            total: format(calculation.total), errors: calculation.errors,
-            lines: calculation.lines.map { line in
-                Result.Line(sellOfferId: line.sellOfferID, quantity: line.quantity, unitPrice: format(line.unitPrice) ?? "",
-                            lineTotal: format(line.lineTotal) ?? "", basis: line.basis.rawValue)
+            orderQuantity: calculation.orderQuantity, orderSubtotal: amounts.subtotal, deliveryPrice: amounts.deliveryPrice,
+            paymentPrice: amounts.paymentPrice, total: amounts.total, errors: calculation.errors,
+            lines: zip(calculation.lines, amounts.lines).map { line, text in
+                Result.Line(sellOfferId: line.sellOfferID, quantity: line.quantity, unitPrice: text.unitPrice,
+                            lineTotal: text.lineTotal, basis: line.basis.rawValue)
             },
             calculatedAt: stored.calculatedAt, expiresAt: stored.expiresAt)
     }
