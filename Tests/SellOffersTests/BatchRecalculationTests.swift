@@ -75,6 +75,36 @@ import Testing
         #expect(shape["stamps"] == "1" && shape["links"] == "200")
     }
 
+    /// The batch path and the worker's one-job-at-a-time path write the same
+    /// rows for the same 35 mixed requests (complete, error, unknown offer).
+    @Test func batchAndSingleJobsWriteTheSameRows() async throws {
+        let batched = try await SellOfferHarness.make("batchsame")
+        let single = try await SellOfferHarness.make("singlesame")
+        defer { Task { await batched.close(); await single.close() } }
+        var payloads: [String] = []
+        for a in [1, 9, 10, 12, 40] {
+            for location in ["BKK", "CNX"] {
+                for payment in ["PM-1", "PM-2", "PM-3"] { payloads.append(Self.payload(["SO-A": a, "SO-B": 2], location, payment)) }
+            }
+            payloads.append(Self.payload(["SO-A": a, "SO-Z": 1], reason: "catalog change"))
+        }
+        _ = try await batched.runBatch(payloads)
+        for payload in payloads { try await single.enqueue("sell_offer.recalculate", payload) }
+        try await single.drain()
+        let query = """
+            SELECT order_price_id, sell_offer_quantities::text, deliver_to_location_id, delivery_method_id, payment_method_id,
+                   order_quantity, order_subtotal::text, sell_offer_prices::text, delivery_price::text, payment_price::text,
+                   total::text, currency, status, errors_found::text, extract(epoch FROM expires_at - calculated_at)::integer
+              FROM order_price ORDER BY order_price_id
+            """
+        let batchedRows = try await batched.pool.query(query).rows.map(\.cells)
+        let singleRows = try await single.pool.query(query).rows.map(\.cells)
+        #expect(batchedRows.count == payloads.count)
+        #expect(batchedRows == singleRows)
+        let links = "SELECT sell_offer_id, order_price_id FROM order_price_sell_offer ORDER BY 1, 2"
+        #expect(try await batched.pool.query(links).rows.map(\.cells) == (try await single.pool.query(links).rows.map(\.cells)))
+    }
+
     /// Every job gets its own outcome: a payload that does not decode and one
     /// that decodes but is invalid fail permanently on their own; an unknown
     /// offer fails its job (row stored) unless the database queued it; the
