@@ -62,7 +62,6 @@ public struct AggregateOrderPricesJob: JobHandler {
                 + ",\"excludeEmpty\":" + (excludeEmpty ? "true" : "false") + ",\"orderQuantity\":" + String(orderQuantity)
                 + ",\"paymentMethodIds\":" + list(paymentMethods) + ",\"sellOfferId\":" + CanonicalJSON.string(sellOfferID) + "}"
         }
-        var aggregateID: String { SHA256.hexDigest(canonicalJSON) }
 
         var combinations: [OrderPriceRequest] {
             locations.flatMap { location in
@@ -89,29 +88,33 @@ public struct AggregateOrderPricesJob: JobHandler {
             throw JobError.permanent("sellOfferId: unknown sell offer id \(request.sellOfferID)")
         }
         let stored = try await service.recalculate(request.combinations, database: context.database)
-        let row = try await context.database.transaction { connection in
-            try await connection.query("""
+        // aggregate_id is PostgreSQL's sha256() of the request's canonical JSON, like order_price_id.
+        let (aggregateID, row) = try await context.database.transaction { connection in
+            let aggregateID = try await connection.query("""
                 INSERT INTO sell_offer_price_aggregate (aggregate_id, sell_offer_id, order_quantity, deliver_to_location_ids,
                     delivery_method_ids, payment_method_ids, exclude_empty, order_price_ids, complete_count, excluded_count)
-                VALUES ($1, $2, $3::integer, $4::text[], $5::text[], $6::text[], $7::boolean, $8::text[], 0, 0)
+                VALUES (encode(sha256(convert_to($1, 'UTF8')), 'hex'), $2, $3::integer, $4::text[], $5::text[], $6::text[],
+                        $7::boolean, $8::text[], 0, 0)
                 ON CONFLICT (aggregate_id) DO UPDATE SET order_price_ids = EXCLUDED.order_price_ids
-                """, [request.aggregateID, request.sellOfferID, request.orderQuantity, request.locations, request.deliveryMethods,
-                      request.paymentMethods, request.excludeEmpty, stored.map(\.calculation.orderPriceID)])
-            try await connection.query("SELECT sell_offer_refresh_aggregates(ARRAY[$1::text])", [request.aggregateID])
-            return try await connection.query("""
+                RETURNING aggregate_id
+                """, [request.canonicalJSON, request.sellOfferID, request.orderQuantity, request.locations, request.deliveryMethods,
+                      request.paymentMethods, request.excludeEmpty, stored.map(\.orderPriceID)]).first?.decode(String.self, "aggregate_id")
+            guard let aggregateID else { throw JobError.retryable("aggregate upsert returned no row") }
+            try await connection.query("SELECT sell_offer_refresh_aggregates(ARRAY[$1::text])", [aggregateID])
+            return (aggregateID, try await connection.query("""
                 SELECT currency, min_total::text AS min_total, max_total::text AS max_total, average_total::text AS average_total,
                        complete_count, excluded_count
                   FROM sell_offer_price_aggregate WHERE aggregate_id = $1
-                """, [request.aggregateID]).first
+                """, [aggregateID]).first)
         }
-        guard let row else { throw JobError.retryable("aggregate row \(request.aggregateID) vanished") }
+        guard let row else { throw JobError.retryable("aggregate row \(aggregateID) vanished") }
         let currency = stored.lazy.compactMap(\.calculation.currency).first
         let money: (String?) -> String? = { text in
             guard let text, let value = Money.parse(text) else { return nil }
             return currency?.format(value) ?? text
         }
         return Result(
-            aggregateId: request.aggregateID, sellOfferId: request.sellOfferID, orderQuantity: request.orderQuantity,
+            aggregateId: aggregateID, sellOfferId: request.sellOfferID, orderQuantity: request.orderQuantity,
             excludeEmpty: request.excludeEmpty, currency: row["currency"],
             min: money(row["min_total"]), max: money(row["max_total"]), average: money(row["average_total"]),
             completeCount: try row.decode(Int.self, "complete_count"), excludedCount: try row.decode(Int.self, "excluded_count"),
@@ -119,9 +122,9 @@ public struct AggregateOrderPricesJob: JobHandler {
                 let calculation = item.calculation
                 return Result.Combination(
                     deliverToLocationId: calculation.request.deliverToLocationID, deliveryMethodId: calculation.request.deliveryMethodID,
-                    paymentMethodId: calculation.request.paymentMethodID, orderPriceId: calculation.orderPriceID,
+                    paymentMethodId: calculation.request.paymentMethodID, orderPriceId: item.orderPriceID,
                     status: calculation.status.rawValue,
-                    total: calculation.total.flatMap { total in calculation.currency.map { $0.format(total) } },
+                    total: item.amounts.total,
                     errors: calculation.errors)
             })
     }

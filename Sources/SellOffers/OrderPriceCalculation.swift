@@ -8,8 +8,9 @@ public struct OrderPriceCalculation: Sendable, Hashable {
         case error
     }
 
+    /// The inputs. The row's id is not here: PostgreSQL names rows (its
+    /// `sha256()` of `request.canonicalJSON`), see `OrderPriceService.Stored`.
     public let request: OrderPriceRequest
-    public let orderPriceID: String
     public let orderQuantity: Int
     /// The order currency, when the offers agree on one.
     public let currency: Currency?
@@ -31,7 +32,6 @@ public struct OrderPriceCalculation: Sendable, Hashable {
     init(request: OrderPriceRequest, currency: Currency?, errors: [String], unknownSellOfferIDs: [String]) {
         precondition(!errors.isEmpty)
         self.request = request
-        self.orderPriceID = request.orderPriceID
         self.orderQuantity = request.orderQuantity
         self.currency = currency
         self.errors = errors
@@ -46,7 +46,6 @@ public struct OrderPriceCalculation: Sendable, Hashable {
 
     init(request: OrderPriceRequest, currency: Currency, lines: [OrderPriceLine], plans: [PlanCharge]) {
         self.request = request
-        self.orderPriceID = request.orderPriceID
         self.orderQuantity = request.orderQuantity
         self.currency = currency
         self.errors = []

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The inputs of one calculation. Its `orderPriceID` names the cached row, so
-/// the same inputs always land on the same row.
+/// The inputs of one calculation. The lowercase hex SHA-256 of its
+/// `canonicalJSON` (computed by PostgreSQL) names the cached row, so the same
+/// inputs always land on the same row.
 public struct OrderPriceRequest: Sendable, Hashable {
     public let sellOfferQuantities: [String: Int]
     public let deliverToLocationID: String
@@ -35,9 +36,6 @@ public struct OrderPriceRequest: Sendable, Hashable {
         json += sortedSellOfferIDs.map { CanonicalJSON.string($0) + ":" + String(sellOfferQuantities[$0]!) }.joined(separator: ",")
         return json + "}}"
     }
-
-    /// Lowercase hex SHA-256 of `canonicalJSON`'s UTF-8 bytes.
-    public var orderPriceID: String { SHA256.hexDigest(canonicalJSON) }
 
     /// The job payload that recalculates this request (what the triggers enqueue too).
     public var payloadJSON: String {

@@ -13,15 +13,37 @@ enum PayloadValue: Decodable, Sendable {
     case array([PayloadValue])
     case object([String: PayloadValue])
 
+    /// Tries the likely shapes first (ids, quantities, then objects), so a
+    /// typical payload decodes with few thrown-and-caught errors: each failed
+    /// `try?` builds a `DecodingError` with its coding path, which was most of
+    /// this type's decoding cost when every value tried Bool first.
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null; return }
-        if let value = try? container.decode(Bool.self) { self = .bool(value); return }
-        if let value = try? container.decode(Int.self) { self = .integer(value); return }
-        if let value = try? container.decode(Decimal.self) { self = .number(value.description); return }
         if let value = try? container.decode(String.self) { self = .string(value); return }
-        if let value = try? container.decode([PayloadValue].self) { self = .array(value); return }
-        self = .object(try container.decode([String: PayloadValue].self))
+        if let value = try? container.decode(Int.self) { self = .integer(value); return }
+        if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            var fields: [String: PayloadValue] = [:]
+            for key in object.allKeys { fields[key.stringValue] = try object.decode(PayloadValue.self, forKey: key) }
+            self = .object(fields)
+            return
+        }
+        if var array = try? decoder.unkeyedContainer() {
+            var items: [PayloadValue] = []
+            while !array.isAtEnd { items.append(try array.decode(PayloadValue.self)) }
+            self = .array(items)
+            return
+        }
+        if let value = try? container.decode(Bool.self) { self = .bool(value); return }
+        self = .number(try container.decode(Decimal.self).description)
+    }
+
+    /// Any object key.
+    private struct AnyKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     /// "a string", "a number", …: for messages.

@@ -23,9 +23,14 @@ import JobQueue
 /// Payload: `{"sellOfferQuantities": {"SO-A": 3}, "deliverToLocationId": "BKK",
 /// "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}`, plus the optional
 /// `"reason"` string.
-public struct RecalculateOrderPriceJob: JobHandler {
+///
+/// A batch handler: the worker may hand it up to 100 claimed jobs at once,
+/// which are priced with one catalog read and stored with one upsert (see
+/// `OrderPriceService.recalculate`), each job still getting its own outcome.
+public struct RecalculateOrderPriceJob: BatchJobHandler {
     public static let jobType = "sell_offer.recalculate"
     public static var timeout: Duration { .seconds(60) }
+    public static var maxBatchSize: Int { 100 }
 
     public struct Payload: Decodable, Sendable {
         let value: PayloadValue
@@ -59,21 +64,47 @@ public struct RecalculateOrderPriceJob: JobHandler {
 
     public init(service: OrderPriceService = OrderPriceService()) { self.service = service }
 
-    public func run(_ payload: Payload, context: JobContext) async throws -> Result {
-        let (request, reason) = try Self.validate(payload.value)
-        guard let stored = try await service.recalculate([request], database: context.database).first else {
-            throw JobError.retryable("no calculation returned")
+    /// Validates every payload (a bad one fails its own job, permanently,
+    /// naming every bad field), prices and stores all valid requests in one
+    /// transaction, then gives each job its own outcome. A database error
+    /// throws, and the worker retries every job of the batch.
+    public func run(batch: [BatchJob<Payload>]) async throws -> [Swift.Result<Result, JobError>] {
+        var outcomes = [Swift.Result<Result, JobError>?](repeating: nil, count: batch.count)
+        var valid: [(index: Int, request: OrderPriceRequest, reason: String?)] = []
+        for (index, job) in batch.enumerated() {
+            do {
+                let (request, reason) = try Self.validate(job.payload.value)
+                valid.append((index, request, reason))
+            } catch {
+                outcomes[index] = .failure(error)
+            }
         }
+        if !valid.isEmpty {
+            // Every context shares the worker's handler pool.
+            let stored = try await service.recalculate(valid.map(\.request), database: batch[valid[0].index].context.database)
+            guard stored.count == valid.count else {
+                throw JobError.retryable("\(stored.count) calculations returned for \(valid.count) requests")
+            }
+            for (item, stored) in zip(valid, stored) {
+                outcomes[item.index] = Self.outcome(stored, reason: item.reason, context: batch[item.index].context)
+            }
+        }
+        return outcomes.map { $0 ?? .failure(.retryable("\(Self.jobType): no outcome")) }
+    }
+
+    /// One job's outcome: its result, or the unknown-sell-offer failure when a
+    /// caller (not the database: no `reason`) asked for an offer that does not exist.
+    static func outcome(_ stored: OrderPriceService.Stored, reason: String?, context: JobContext) -> Swift.Result<Result, JobError> {
         let result = Self.result(stored)
         let unknown = stored.calculation.unknownSellOfferIDs
         if !unknown.isEmpty && reason == nil {
-            throw JobError.permanent("sellOfferQuantities: unknown sell offer id\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")); "
-                + "order price \(result.orderPriceId) stored with status error: \(result.errors.joined(separator: "; "))")
+            return .failure(.permanent("sellOfferQuantities: unknown sell offer id\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")); "
+                + "order price \(result.orderPriceId) stored with status error: \(result.errors.joined(separator: "; "))"))
         }
         context.logger.debug("order price recalculated", metadata: [
             "order_price_id": "\(result.orderPriceId)", "status": "\(result.status)", "total": "\(result.total ?? "-")",
         ])
-        return result
+        return .success(result)
     }
 
     /// The payload as a request, or a permanent error naming every bad field.
@@ -110,56 +141,15 @@ public struct RecalculateOrderPriceJob: JobHandler {
 
     static func result(_ stored: OrderPriceService.Stored) -> Result {
         let calculation = stored.calculation
-        let format: (Decimal?) -> String? = { amount in amount.flatMap { value in calculation.currency.map { $0.format(value) } } }
+        let amounts = stored.amounts
         return Result(
-            orderPriceId: calculation.orderPriceID, status: calculation.status.rawValue, currency: calculation.currency?.code,
-            orderQuantity: calculation.orderQuantity, orderSubtotal: format(calculation.subtotal),
-            deliveryPrice: format(calculation.deliveryPrice), paymentPrice: format(calculation.paymentPrice),
-            total: format(calculation.total), errors: calculation.errors,
-            lines: calculation.lines.map { line in
-                Result.Line(sellOfferId: line.sellOfferID, quantity: line.quantity, unitPrice: format(line.unitPrice) ?? "",
-                            lineTotal: format(line.lineTotal) ?? "", basis: line.basis.rawValue)
+            orderPriceId: stored.orderPriceID, status: calculation.status.rawValue, currency: calculation.currency?.code,
+            orderQuantity: calculation.orderQuantity, orderSubtotal: amounts.subtotal, deliveryPrice: amounts.deliveryPrice,
+            paymentPrice: amounts.paymentPrice, total: amounts.total, errors: calculation.errors,
+            lines: zip(calculation.lines, amounts.lines).map { line, text in
+                Result.Line(sellOfferId: line.sellOfferID, quantity: line.quantity, unitPrice: text.unitPrice,
+                            lineTotal: text.lineTotal, basis: line.basis.rawValue)
             },
             calculatedAt: stored.calculatedAt, expiresAt: stored.expiresAt)
-    }
-
-    /// For `jobctl show`:
-    /// ```
-    /// order price 1f0c…e9 (complete, THB)
-    ///   SO-A     3 × 95.00 = 285.00   (orderQty tier)
-    ///   SO-B     8 × 50.00 = 400.00   (sellOfferQty tier)
-    ///   subtotal   685.00
-    ///   delivery    95.00
-    ///   payment     33.40
-    ///   total      813.40
-    ///   expires 2026-01-01T10:00:00Z
-    /// ```
-    public static func describe(result: Data) -> String? {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        guard let result = try? decoder.decode(Result.self, from: result) else { return nil }
-        var lines = ["order price \(result.orderPriceId) (\(result.status)\(result.currency.map { ", " + $0 } ?? ""))"]
-        lines.append("  quantity \(result.orderQuantity)")
-        let idWidth = result.lines.map(\.sellOfferId.count).max() ?? 0
-        let quantityWidth = result.lines.map { String($0.quantity).count }.max() ?? 0
-        let unitWidth = result.lines.map(\.unitPrice.count).max() ?? 0
-        let lineWidth = result.lines.map(\.lineTotal.count).max() ?? 0
-        for line in result.lines {
-            lines.append("  " + pad(line.sellOfferId, idWidth, left: true) + "  " + pad(String(line.quantity), quantityWidth)
-                         + " × " + pad(line.unitPrice, unitWidth) + " = " + pad(line.lineTotal, lineWidth)
-                         + "  (\(line.basis) tier)")
-        }
-        let figures = [("subtotal", result.orderSubtotal), ("delivery", result.deliveryPrice),
-                       ("payment", result.paymentPrice), ("total", result.total)].compactMap { label, value in value.map { (label, $0) } }
-        let figureWidth = figures.map(\.1.count).max() ?? 0
-        for (label, value) in figures { lines.append("  " + pad(label, 8, left: true) + "  " + pad(value, figureWidth)) }
-        for error in result.errors { lines.append("  error: \(error)") }
-        lines.append("  calculated \(result.calculatedAt.formatted(.iso8601)), expires \(result.expiresAt.formatted(.iso8601))")
-        return lines.joined(separator: "\n")
-    }
-
-    private static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
-        let padding = String(repeating: " ", count: max(0, width - text.count))
-        return left ? text + padding : padding + text
     }
 }

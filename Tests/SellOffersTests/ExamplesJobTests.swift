@@ -20,7 +20,10 @@ import Testing
             {"sellOfferQuantities": {"SO-B": 8, "SO-A": 3}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}
             """)
         let request = OrderPriceRequest.example(["SO-A": 3, "SO-B": 8])
-        #expect(result.orderPriceId == request.orderPriceID)
+        // Pinned: the id the hand-written Swift SHA-256 gave before ids moved to
+        // PostgreSQL's sha256(); stored rows keep their ids across the change.
+        #expect(result.orderPriceId == "c235b7dcb898ddc8f7ed7c82a8d24cdb50c24576b24dea4d1591be6b3c018582")
+        #expect(result.orderPriceId == (try await harness.orderPriceID(request)))
         #expect(result.status == "complete")
         #expect(result.errors == [])
         #expect(result.orderQuantity == 11)
@@ -32,7 +35,7 @@ import Testing
         #expect(result.paymentPrice == "33.40")
         #expect(result.total == "813.40")
 
-        let row = try #require(try await harness.orderPrice(request.orderPriceID))
+        let row = try #require(try await harness.orderPrice(request))
         #expect(row["status"] == "complete")
         #expect(row["order_quantity"] == "11")
         #expect(row["order_subtotal"] == "685.00")
@@ -45,9 +48,6 @@ import Testing
         #expect(row["sell_offer_quantities"] == #"{"SO-A": 3, "SO-B": 8}"#)
         #expect(row["sell_offer_prices"]
                 == #"{"SO-A": {"quantity": 3, "lineTotal": "285.00", "unitPrice": "95.00"}, "SO-B": {"quantity": 8, "lineTotal": "400.00", "unitPrice": "50.00"}}"#)
-        // The Swift SHA-256 of the canonical JSON agrees with PostgreSQL's sha256().
-        let postgres = try await harness.pool.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS id", [request.canonicalJSON])
-        #expect(postgres.first?["id"] == request.orderPriceID)
         #expect(request.canonicalJSON
                 == #"{"deliverToLocationId":"BKK","deliveryMethodId":"DM-1","orderQuantity":11,"paymentMethodId":"PM-1","sellOfferQuantities":{"SO-A":3,"SO-B":8}}"#)
     }
@@ -61,7 +61,7 @@ import Testing
         #expect(result.status == "error")
         #expect(result.errors == ["delivery method DM-1 has no rate for location CNX (plan P1)"])
         #expect(result.total == nil && result.lines.isEmpty)
-        let row = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3, "SO-B": 8], "CNX").orderPriceID))
+        let row = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3, "SO-B": 8], "CNX")))
         #expect(row["status"] == "error")
         #expect(row["errors_found"] == #"{"delivery method DM-1 has no rate for location CNX (plan P1)"}"#)
         #expect(row["total"] == nil && row["order_subtotal"] == nil && row["delivery_price"] == nil
@@ -76,7 +76,7 @@ import Testing
             """)
         #expect(result.status == "error")
         #expect(result.errors == ["payment method PM-2 charges a one-time amount in USD but the order is in THB"])
-        let row = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3, "SO-B": 8], "BKK", "DM-1", "PM-2").orderPriceID))
+        let row = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3, "SO-B": 8], "BKK", "DM-1", "PM-2")))
         #expect(row["status"] == "error" && row["total"] == nil)
         #expect(row["errors_found"] == #"{"payment method PM-2 charges a one-time amount in USD but the order is in THB"}"#)
     }
@@ -133,11 +133,11 @@ import Testing
         #expect(totals["CNX PM-3"]?.status == "error")
 
         // Every combination is stored, errors included.
-        let bkk1 = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3], "BKK", "DM-1", "PM-1").orderPriceID))
+        let bkk1 = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3], "BKK", "DM-1", "PM-1")))
         #expect(bkk1["order_subtotal"] == "285.00" && bkk1["delivery_price"] == "55.00" && bkk1["payment_price"] == "20.20")
-        let bkk3 = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3], "BKK", "DM-1", "PM-3").orderPriceID))
+        let bkk3 = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3], "BKK", "DM-1", "PM-3")))
         #expect(bkk3["payment_price"] == "6.80" && bkk3["total"] == "346.80")
-        let cnx = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3], "CNX", "DM-1", "PM-1").orderPriceID))
+        let cnx = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3], "CNX", "DM-1", "PM-1")))
         #expect(cnx["status"] == "error")
 
         let stored = try #require(try await harness.pool.query("""

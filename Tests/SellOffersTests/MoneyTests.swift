@@ -37,6 +37,29 @@ struct MoneyTests {
         #expect(Money.parse("abc") == nil)
         #expect(Money.parse("1,5") == nil)
         #expect(Money.parse("") == nil)
+        #expect(Money.parse("-") == nil && Money.parse(".") == nil && Money.parse("1.2.3") == nil)
+        #expect(Money.parse("1 2") == nil && Money.parse("٣") == nil && Money.parse("0x10") == nil)
+        #expect(Money.parse(" 12.50\t") == Decimal(1250) / 100)
+        #expect(Money.parse("\u{00A0}7\u{2003}") == Decimal(7))
+        #expect(Money.parse(".5") == Decimal(5) / 10 && Money.parse("+7.") == Decimal(7))
+        #expect(Money.parse("-0.00") == Decimal(0))
+        #expect(Money.parse("0.000000000000000000000000000001") == Decimal(1) / Decimal(sign: .plus, exponent: 30, significand: 1))
+    }
+
+    /// The hand-written parser agrees with `Decimal(string:)` (the old path) on
+    /// plain decimals of every shape: short, long (past 19 digits), signed,
+    /// leading and trailing zeros.
+    @Test(arguments: 0..<50)
+    func parserAgreesWithFoundation(seed: Int) {
+        var rng = SeededGenerator(seed: UInt64(seed))
+        for _ in 0..<40 {
+            let whole = String((0..<Int.random(in: 0...24, using: &rng)).map { _ in "0123456789".randomElement(using: &rng)! })
+            let fraction = String((0..<Int.random(in: 0...14, using: &rng)).map { _ in "0123456789".randomElement(using: &rng)! })
+            let sign = ["", "-", "+"].randomElement(using: &rng)!
+            let text = sign + (whole.isEmpty && fraction.isEmpty ? "0" : whole) + (fraction.isEmpty ? "" : "." + fraction)
+            let expected = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+            #expect(Money.parse(text) == expected, "\(text)")
+        }
     }
 
     @Test func fitsChecksTheMinorUnit() {

@@ -66,7 +66,7 @@ import Testing
         #expect(job.state == "failed")
         #expect(job.error?.hasPrefix("sellOfferQuantities: unknown sell offer id SO-X;") == true, "\(job.error ?? "")")
         let request = OrderPriceRequest.example(["SO-A": 3, "SO-X": 1])
-        let row = try #require(try await harness.orderPrice(request.orderPriceID))
+        let row = try #require(try await harness.orderPrice(request))
         #expect(row["status"] == "error")
         #expect(row["errors_found"] == #"{"sell offer SO-X does not exist"}"#)
 
@@ -78,7 +78,7 @@ import Testing
         try await harness.drain()
         let repricedJob = try await harness.job(try #require(triggered.first?.id))
         #expect(repricedJob.state == "done")
-        #expect(try await harness.orderPrice(request.orderPriceID)?["errors_found"] == #"{"sell offer SO-X does not exist"}"#)
+        #expect(try await harness.orderPrice(request)?["errors_found"] == #"{"sell offer SO-X does not exist"}"#)
 
         try await harness.pool.withConnection { try await $0.executeScript("""
             INSERT INTO sell_offer (id, product_id, user_id, plan_id, currency) VALUES ('SO-X', 'PR-X', 'U1', 'P1', 'THB');
@@ -86,7 +86,7 @@ import Testing
             """) }
         #expect(try await harness.pendingJobs("sell_offer.recalculate").count == 1)
         try await harness.drain()
-        let repriced = try #require(try await harness.orderPrice(request.orderPriceID))
+        let repriced = try #require(try await harness.orderPrice(request))
         // SO-A 3 × 94.00 (orderQty 4) + SO-X 10.00 = 292.00; delivery 40 + 5 × 4 = 60; payment 10 + 3 % × 352 = 20.56.
         #expect(repriced["status"] == "complete")
         #expect(repriced["total"] == "372.56")
@@ -103,7 +103,7 @@ import Testing
         let onlyB = OrderPriceRequest.example(["SO-B": 2])
         for request in [e1, e4, e5, onlyB] { try await harness.enqueue("sell_offer.recalculate", request.payloadJSON) }
         try await harness.drain()
-        #expect(try await harness.orderPrice(e1.orderPriceID)?["total"] == "813.40")
+        #expect(try await harness.orderPrice(e1)?["total"] == "813.40")
         #expect(try await harness.pendingJobs("sell_offer.recalculate").isEmpty)
 
         // Two statements, several rows each, all on SO-A.
@@ -112,18 +112,18 @@ import Testing
         let pending = try await harness.pendingJobs("sell_offer.recalculate")
         #expect(pending.count == 3)
         #expect(Set(pending.compactMap(\.uniqueKey))
-                == Set([e1, e4, e5].map { "sell_offer.recalculate:" + $0.orderPriceID }))
+                == Set(try await harness.orderPriceIDs([e1, e4, e5]).map { "sell_offer.recalculate:" + $0 }))
 
         try await harness.drain()
         #expect(try await harness.pendingJobs("sell_offer.recalculate").isEmpty)
         // E1 with SO-A at 80.00: 240 + 400 = 640; delivery 95; payment 10 + 3 % × 735 = 32.05.
-        let e1Row = try #require(try await harness.orderPrice(e1.orderPriceID))
+        let e1Row = try #require(try await harness.orderPrice(e1))
         #expect(e1Row["order_subtotal"] == "640.00" && e1Row["payment_price"] == "32.05" && e1Row["total"] == "767.05")
         // E4: payment 2 % × 735 = 14.70 → 749.70. E5: min(90, 80) = 80 → 960 + 100 + 10 + 31.80 = 1101.80.
-        #expect(try await harness.orderPrice(e4.orderPriceID)?["total"] == "749.70")
-        #expect(try await harness.orderPrice(e5.orderPriceID)?["total"] == "1101.80")
+        #expect(try await harness.orderPrice(e4)?["total"] == "749.70")
+        #expect(try await harness.orderPrice(e5)?["total"] == "1101.80")
         // Untouched (no SO-A): 100.00 + (40.00 + 10.00) + 10.00 + 3 % × 150.00 = 164.50.
-        #expect(try await harness.orderPrice(onlyB.orderPriceID)?["total"] == "164.50")
+        #expect(try await harness.orderPrice(onlyB)?["total"] == "164.50")
     }
 
     /// Rates, links and offers trigger too, each touching only its own order prices.
@@ -135,36 +135,36 @@ import Testing
         let pm3 = OrderPriceRequest.example(["SO-B": 1], "BKK", "DM-1", "PM-3")
         for request in [bkk, cnx, pm3] { try await harness.enqueue("sell_offer.recalculate", request.payloadJSON) }
         try await harness.drain()
-        #expect(try await harness.orderPrice(cnx.orderPriceID)?["status"] == "error")
+        #expect(try await harness.orderPrice(cnx)?["status"] == "error")
 
         // A new rate for CNX touches only the CNX order price.
         try await harness.pool.execute("""
             INSERT INTO sell_offer_delivery_rate (delivery_link_id, deliver_to_location_id, per_order, per_unit)
             SELECT id, 'CNX', 60.00, 7.50 FROM sell_offer_delivery_link WHERE delivery_method_id = 'DM-1'
             """)
-        #expect(try await harness.pendingJobs("sell_offer.recalculate").map(\.uniqueKey) == ["sell_offer.recalculate:" + cnx.orderPriceID])
+        #expect(try await harness.pendingJobs("sell_offer.recalculate").map(\.uniqueKey) == ["sell_offer.recalculate:" + (try await harness.orderPriceID(cnx))])
         try await harness.drain()
         // 285.00 + (60.00 + 22.50) + 10.00 + 3 % × 367.50 (11.025 → 11.03) = 388.53
-        #expect(try await harness.orderPrice(cnx.orderPriceID)?["total"] == "388.53")
+        #expect(try await harness.orderPrice(cnx)?["total"] == "388.53")
 
         // A payment link change touches only prices using that method.
         try await harness.pool.execute("UPDATE sell_offer_payment_link SET one_time_percentage = 4 WHERE payment_method_id = 'PM-3'")
-        #expect(try await harness.pendingJobs("sell_offer.recalculate").map(\.uniqueKey) == ["sell_offer.recalculate:" + pm3.orderPriceID])
+        #expect(try await harness.pendingJobs("sell_offer.recalculate").map(\.uniqueKey) == ["sell_offer.recalculate:" + (try await harness.orderPriceID(pm3))])
         try await harness.drain()
 
         // Disabling SO-A touches both SO-A prices and turns them into errors.
         try await harness.pool.execute("UPDATE sell_offer SET enabled = false WHERE id = 'SO-A'")
         #expect(Set(try await harness.pendingJobs("sell_offer.recalculate").compactMap(\.uniqueKey))
-                == Set([bkk, cnx].map { "sell_offer.recalculate:" + $0.orderPriceID }))
+                == Set(try await harness.orderPriceIDs([bkk, cnx]).map { "sell_offer.recalculate:" + $0 }))
         try await harness.drain()
-        let disabled = try #require(try await harness.orderPrice(bkk.orderPriceID))
+        let disabled = try #require(try await harness.orderPrice(bkk))
         #expect(disabled["status"] == "error" && disabled["errors_found"] == #"{"sell offer SO-A is disabled"}"#)
 
         // Deleting SO-A deletes its cached prices and leaves no doomed job behind.
         try await harness.pool.execute("DELETE FROM sell_offer WHERE id = 'SO-A'")
         #expect(try await harness.pendingJobs("sell_offer.recalculate").isEmpty)
-        #expect(try await harness.orderPrice(bkk.orderPriceID) == nil)
-        #expect(try await harness.orderPrice(pm3.orderPriceID) != nil)
+        #expect(try await harness.orderPrice(bkk) == nil)
+        #expect(try await harness.orderPrice(pm3) != nil)
     }
 
     /// Expired prices are recalculated through `sell_offer.refresh_expired`.
@@ -178,7 +178,7 @@ import Testing
         try await harness.pool.execute("""
             UPDATE order_price SET expires_at = now() - interval '1 minute', calculated_at = now() - interval '61 minutes'
              WHERE order_price_id = $1
-            """, [stale.orderPriceID])
+            """, [(try await harness.orderPriceID(stale))])
         let refresh = try await harness.enqueue("sell_offer.refresh_expired", "{}")
         try await harness.drain()
         let result = try await harness.result(RefreshExpiredOrderPricesJob.Result.self, job: refresh)

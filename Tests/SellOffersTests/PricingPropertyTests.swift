@@ -108,12 +108,12 @@ struct PricingPropertyTests {
         var rebuilt: [String: Int] = [:]
         for (id, quantity) in request.sellOfferQuantities.shuffled(using: &rng) { rebuilt[id] = quantity }
         let again = OrderPriceRequest(sellOfferQuantities: rebuilt, deliverToLocationID: "L", deliveryMethodID: "DM", paymentMethodID: "PM")
-        #expect(again.orderPriceID == request.orderPriceID, "seed \(seed)")
+        #expect(again.canonicalJSON == request.canonicalJSON, "seed \(seed)")  // the same order_price_id
         #expect(OrderPricer.price(again, catalog: catalog) == result, "seed \(seed)")
         // A different quantity is a different row.
         var changed = request.sellOfferQuantities
         changed[changed.keys.sorted().first!]! += 1
         let other = OrderPriceRequest(sellOfferQuantities: changed, deliverToLocationID: "L", deliveryMethodID: "DM", paymentMethodID: "PM")
-        #expect(other.orderPriceID != request.orderPriceID, "seed \(seed)")
+        #expect(other.canonicalJSON != request.canonicalJSON, "seed \(seed)")
     }
 }

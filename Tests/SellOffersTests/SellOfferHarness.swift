@@ -98,6 +98,20 @@ struct SellOfferHarness {
             """, [id]).first
     }
 
+    /// The stored row of `request`, found by its id.
+    func orderPrice(_ request: OrderPriceRequest) async throws -> PostgresRow? {
+        try await orderPrice(try await orderPriceID(request))
+    }
+
+    /// `request`'s `order_price_id`, as the jobs compute it (PostgreSQL's sha256()).
+    func orderPriceID(_ request: OrderPriceRequest) async throws -> String {
+        try await orderPriceIDs([request])[0]
+    }
+
+    func orderPriceIDs(_ requests: [OrderPriceRequest]) async throws -> [String] {
+        try await OrderPriceService().orderPriceIDs(requests, database: pool)
+    }
+
     func pendingJobs(_ jobType: String) async throws -> [(id: Int64, uniqueKey: String?, payload: String)] {
         try await pool.query("""
             SELECT id, unique_key, payload::text AS payload FROM marketplace_job
