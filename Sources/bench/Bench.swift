@@ -66,7 +66,7 @@ struct Bench: AsyncParsableCommand {
 
     mutating func validate() throws {
         if quick {
-            runs = 1; jobs = 20_000; jobsOneSlot = 1_000; finishedRows = 100_000; latencySamples = 50; orderPrices = 2_000
+            runs = 1; jobs = 10_000; jobsOneSlot = 500; finishedRows = 100_000; latencySamples = 50; orderPrices = 1_000
         }
         guard runs >= 1, jobs >= 1_000, jobsOneSlot >= 100, finishedRows >= 0, latencySamples >= 10, orderPrices >= 100 else {
             throw ValidationError("--runs ≥ 1, --jobs ≥ 1000, --jobs-one-slot ≥ 100, --latency-samples ≥ 10, --order-prices ≥ 100")
@@ -95,14 +95,14 @@ struct Bench: AsyncParsableCommand {
 
         // Rounds: each measures everything once, so slow phases of a shared
         // machine spread over all figures instead of hitting one.
-        let drainConfigurations = BenchReport.configurations
+        let drainConfigurations = quick ? BenchReport.quickConfigurations : BenchReport.configurations
         for round in 1...runs {
             progress("round \(round)/\(runs)")
             report.ceilingOne.add(try await runner.ceilingOne())
             report.ceilingBatch.add(try await runner.ceilingBatch())
             progress("  ceiling: one-at-a-time \(Sample.rate(report.ceilingOne.values.last!)), batched \(Sample.rate(report.ceilingBatch.values.last!)) jobs/s")
 
-            let enqueue = try await runner.enqueue(singles: quick ? 500 : 2_000, bulk: quick ? 50_000 : 100_000)
+            let enqueue = try await runner.enqueue(singles: quick ? 300 : 2_000, bulk: quick ? 50_000 : 100_000)
             report.enqueueInsert.add(enqueue.insert)
             report.enqueueFunction.add(enqueue.function)
             report.enqueueBulk.add(enqueue.bulk)

@@ -31,6 +31,8 @@ struct BenchReport {
     /// The matrix, plus one process at concurrency 400 to show what the
     /// slot count costs (a claim in flight holds slots that could run jobs).
     static let configurations = [(1, 1), (1, 10), (1, 100), (2, 1), (2, 10), (2, 100), (1, 400)]
+    /// `--quick`: the configurations the targets need, plus 2 processes.
+    static let quickConfigurations = [(1, 1), (1, 10), (1, 100), (2, 100)]
     static let headline = "1×100"
 
     mutating func record(drain: BenchRunner.DrainResult, processes: Int, concurrency: Int) {

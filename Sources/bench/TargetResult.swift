@@ -6,9 +6,9 @@
 /// always lists every target and a missing one is visible.
 struct TargetResult {
     enum Verdict {
-        /// The margin, e.g. "by 4 points".
+        /// The margin, e.g. "4 percentage points to spare".
         case met(String)
-        /// How far off, e.g. "by 26 points (12,518 jobs/s)".
+        /// How far off, e.g. "short by 26 percentage points".
         case missed(String)
         /// Why there is no figure.
         case notMeasured(String)
@@ -37,10 +37,13 @@ struct TargetResult {
         guard value.isFinite, bound.isFinite, bound != 0 else {
             return TargetResult(issue: issue, target: target, measured: measured, verdict: .notMeasured("no figure in this run"))
         }
-        let difference = abs(value - bound)
-        let text = "by \(format(difference)), \(Sample.percent(difference / abs(bound))) of the target"
+        let difference = abs(value - bound), share = Sample.percent(difference / abs(bound))
         let met = atLeast ? value >= bound : value <= bound
-        return TargetResult(issue: issue, target: target, measured: measured, verdict: met ? .met(text) : .missed(text))
+        let verdict: Verdict = met
+            ? .met("\(format(difference)) to spare, \(share) of the target")
+            : .missed(atLeast ? "short by \(format(difference)), \(share) below the target"
+                              : "over by \(format(difference)), \(share) above the target")
+        return TargetResult(issue: issue, target: target, measured: measured, verdict: verdict)
     }
 
     /// A share (0.54 = 54%) against a bound share; the margin is in percentage points.
@@ -49,8 +52,9 @@ struct TargetResult {
             return TargetResult(issue: issue, target: target, measured: measured, verdict: .notMeasured("no figure in this run"))
         }
         let points = Int((abs(share - bound) * 100).rounded())
-        let text = "by \(points) point\(points == 1 ? "" : "s")"
-        return TargetResult(issue: issue, target: target, measured: measured, verdict: share >= bound ? .met(text) : .missed(text))
+        let text = "\(points) percentage point\(points == 1 ? "" : "s")"
+        return TargetResult(issue: issue, target: target, measured: measured,
+                            verdict: share >= bound ? .met("\(text) to spare") : .missed("short by \(text)"))
     }
 
     static func notMeasured(issue: Int?, _ target: String, _ reason: String) -> TargetResult {
