@@ -27,16 +27,20 @@ struct WorkerCapabilities {
         return parse(help: text)
     }
 
-    /// Options are lines starting with `  --name`; an option's text runs until
-    /// the next such line (ArgumentParser wraps long help over several lines).
+    /// Options are lines indented by exactly two spaces (`  --name`, `  -h, --help`);
+    /// an option's text runs until the next such line (ArgumentParser wraps
+    /// long help onto deeper-indented lines, which may themselves mention an
+    /// option, so indentation, not a leading `--`, marks a new option).
     static func parse(help: String) -> WorkerCapabilities {
         var blocks: [String: String] = [:]
         var current: String?
         for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.drop(while: { $0 == " " })
-            if trimmed.hasPrefix("--") || trimmed.hasPrefix("-h, --") {
+            if line.hasPrefix("  -"), !line.hasPrefix("   ") {
                 let flag = trimmed.split(separator: " ").first { $0.hasPrefix("--") }.map(String.init) ?? ""
                 current = flag.split(separator: "=").first.map(String.init)
+            } else if !line.hasPrefix("   ") {
+                current = nil  // a heading or blank line ends the option
             }
             if let current { blocks[current, default: ""] += " " + trimmed }
         }
