@@ -156,6 +156,9 @@ struct Bench: AsyncParsableCommand {
         try await database.reset()
         await database.connection.close()
         print(report.markdown(jobs: jobs, jobsOneSlot: jobsOneSlot, runs: runs))
+        // The verdicts on stderr too, for whoever watches a run sent to a file.
+        progress("targets:")
+        for target in report.targets { progress("  " + (target.issue.map { "[issue \($0)] " } ?? "[earlier] ") + target.line) }
     }
 
     /// The pgqueuer peer, its schema installed, or nil (and the reason in the

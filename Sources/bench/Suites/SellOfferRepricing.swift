@@ -135,7 +135,7 @@ struct SellOfferRepricing: BenchSuite {
             "| the UPDATE itself (its trigger enqueues \(Sample.rate(Double(n))) jobs), statement start → commit | \(Sample.decimal(updateSeconds, 2)) s | |",
             "| **UPDATE commit → last `order_price` written** (max `calculated_at`) | **\(Sample.decimal(seconds, 2)) s** | \(Sample.rate(Double(n) / seconds)) rows/s |",
             "| UPDATE commit → last job `done` | \(Sample.decimal(doneSeconds, 2)) s | |",
-            "| worker CPU during the re-pricing | \(Sample.decimal(cpu, 2)) s | \(Sample.decimal(cpu / Double(n) * 1_000_000, 0)) µs per order price |",
+            "| worker CPU during the re-pricing | \(Sample.decimal(cpu, 2)) s | \(Sample.rate(cpu / Double(n) * 1_000_000)) µs per order price |",
             "| worker peak RSS | \(Sample.decimal(Double(worker.peakKiB) / 1024)) MiB | |",
         ]
         // The target is for 10,000 order prices; a quick run uses fewer and is
