@@ -69,7 +69,11 @@ extension BenchReport {
         }
         results.append(.check(issue: nil, "bulk enqueue ≥ 50,000 jobs/s", measured: "\(Sample.rate(enqueueBulk.median)) jobs/s",
                               value: enqueueBulk.median, bound: 50_000, atLeast: true) { "\(Sample.rate($0)) jobs/s" })
-        return results
+        // By issue, earlier targets last; within an issue in the order above.
+        return results.enumerated().sorted { a, b in
+            let (x, y) = (a.element.issue ?? .max, b.element.issue ?? .max)
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// "### Targets", one line per target, grouped by issue.
