@@ -46,6 +46,18 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Jobs inserted one at a time, with gaps, for the wake-up latency.")
     var latencySamples = 300
 
+    @Option(help: "Claim-ahead buffer passed to every `worker run` as --prefetch N. Default: the worker's own default (when it has --prefetch).")
+    var prefetch: Int?
+
+    @Option(help: "Python of a venv with pgqueuer (bench/run makes one). Without it the pgqueuer comparison is not measured.")
+    var pgqueuerPython: String?
+
+    @Option(help: "Our pgqueuer drain harness.")
+    var pgqueuerScript = "bench/pgqueuer/drain.py"
+
+    @Option(help: "Order prices touched by the sell-offer tier change (the target is for 10,000).")
+    var orderPrices = 10_000
+
     @Flag(help: "One run, smaller counts: checks that everything works in about a minute.")
     var quick = false
 
@@ -54,36 +66,43 @@ struct Bench: AsyncParsableCommand {
 
     mutating func validate() throws {
         if quick {
-            runs = 1; jobs = 20_000; jobsOneSlot = 1_000; finishedRows = 100_000; latencySamples = 50
+            runs = 1; jobs = 10_000; jobsOneSlot = 500; finishedRows = 100_000; latencySamples = 50; orderPrices = 1_000
         }
-        guard runs >= 1, jobs >= 1_000, jobsOneSlot >= 100, finishedRows >= 0, latencySamples >= 10 else {
-            throw ValidationError("--runs ≥ 1, --jobs ≥ 1000, --jobs-one-slot ≥ 100, --latency-samples ≥ 10")
+        guard runs >= 1, jobs >= 1_000, jobsOneSlot >= 100, finishedRows >= 0, latencySamples >= 10, orderPrices >= 100 else {
+            throw ValidationError("--runs ≥ 1, --jobs ≥ 1000, --jobs-one-slot ≥ 100, --latency-samples ≥ 10, --order-prices ≥ 100")
         }
+        if let prefetch, prefetch < 0 { throw ValidationError("--prefetch ≥ 0") }
     }
 
     func run() async throws {
         let workerBinary = try locateWorker()
+        let capabilities = try WorkerCapabilities.probe(worker: workerBinary)
+        let claimAhead = try ClaimAhead.choose(requested: prefetch, capabilities: capabilities)
+        progress("claim-ahead: \(claimAhead.description)")
         let database = try await BenchDatabase.create(name: self.database, migrations: migrations)
         let ceiling = PgBench(executable: try PgBench.locate(explicit: pgbench),
                               scripts: URL(fileURLWithPath: pgbenchScripts), database: self.database)
         let logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mj-bench-logs")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
-        let runner = BenchRunner(database: database, ceiling: ceiling, workerBinary: workerBinary, logDirectory: logDirectory)
+        let runner = BenchRunner(database: database, ceiling: ceiling, workerBinary: workerBinary, logDirectory: logDirectory,
+                                 workerOptions: claimAhead.arguments)
 
         var report = BenchReport()
         report.machine = try await Self.describeMachine(database)
+        report.claimAhead = claimAhead
+        let peer = try await preparePeer(logDirectory: logDirectory, report: &report)
         let started = ContinuousClock.now
 
         // Rounds: each measures everything once, so slow phases of a shared
         // machine spread over all figures instead of hitting one.
-        let drainConfigurations = BenchReport.configurations
+        let drainConfigurations = quick ? BenchReport.quickConfigurations : BenchReport.configurations
         for round in 1...runs {
             progress("round \(round)/\(runs)")
             report.ceilingOne.add(try await runner.ceilingOne())
             report.ceilingBatch.add(try await runner.ceilingBatch())
             progress("  ceiling: one-at-a-time \(Sample.rate(report.ceilingOne.values.last!)), batched \(Sample.rate(report.ceilingBatch.values.last!)) jobs/s")
 
-            let enqueue = try await runner.enqueue(singles: quick ? 500 : 2_000, bulk: quick ? 50_000 : 100_000)
+            let enqueue = try await runner.enqueue(singles: quick ? 300 : 2_000, bulk: quick ? 50_000 : 100_000)
             report.enqueueInsert.add(enqueue.insert)
             report.enqueueFunction.add(enqueue.function)
             report.enqueueBulk.add(enqueue.bulk)
@@ -95,10 +114,31 @@ struct Bench: AsyncParsableCommand {
                 report.record(drain: result, processes: processes, concurrency: concurrency)
                 progress("  drain \(processes)×c\(concurrency): \(Sample.rate(result.rate)) jobs/s (wall \(Sample.rate(result.wallRate))), peak RSS \(Sample.decimal(Double(result.peakKiB) / 1024)) MiB")
             }
+            if let peer {
+                for batchSize in PgQueuerPeer.batchSizes {
+                    let result = try await peer.drain(jobs: jobs, batchSize: batchSize)
+                    report.record(peer: result, batchSize: batchSize)
+                    progress("  pgqueuer \(result.version) batch \(batchSize): \(Sample.rate(result.rate)) jobs/s (wall \(Sample.rate(result.wallRate))), peak RSS \(Sample.decimal(Double(result.peakKiB) / 1024)) MiB")
+                }
+            }
         }
 
         progress("latency: \(latencySamples) jobs inserted one at a time into an idle worker")
         report.latency = try await runner.latency(samples: latencySamples)
+
+        let context = BenchContext(database: database, runner: runner, capabilities: capabilities, claimAhead: claimAhead,
+                                   quick: quick, runs: runs, jobs: jobs)
+        for suite in BenchSuites.all(orderPrices: orderPrices) {
+            if let reason = suite.unavailableReason(context) {
+                progress("\(suite.name): not measured (\(reason))")
+                report.suiteTargets += suite.targets.map { TargetResult.notMeasured(issue: $0.issue, $0.target, reason) }
+                continue
+            }
+            progress("\(suite.name)")
+            let outcome = try await suite.run(context)
+            report.suiteSections.append(outcome.section)
+            report.suiteTargets += outcome.targets
+        }
 
         if !skipGrowth {
             progress("growth: filling \(Sample.rate(Double(finishedRows))) finished rows")
@@ -116,6 +156,26 @@ struct Bench: AsyncParsableCommand {
         try await database.reset()
         await database.connection.close()
         print(report.markdown(jobs: jobs, jobsOneSlot: jobsOneSlot, runs: runs))
+        // The verdicts on stderr too, for whoever watches a run sent to a file.
+        progress("targets:")
+        for target in report.targets { progress("  " + (target.issue.map { "[issue \($0)] " } ?? "[earlier] ") + target.line) }
+    }
+
+    /// The pgqueuer peer, its schema installed, or nil (and the reason in the
+    /// report) when no venv was given.
+    private func preparePeer(logDirectory: URL, report: inout BenchReport) async throws -> PgQueuerPeer? {
+        guard let pgqueuerPython else {
+            report.peerUnavailable = "no pgqueuer venv (bench/run makes one; --pgqueuer-python names it)"
+            return nil
+        }
+        guard FileManager.default.isExecutableFile(atPath: pgqueuerPython) else {
+            throw ValidationError("--pgqueuer-python \(pgqueuerPython) is not an executable")
+        }
+        let peer = PgQueuerPeer(python: URL(fileURLWithPath: pgqueuerPython), script: URL(fileURLWithPath: pgqueuerScript),
+                                database: database, logDirectory: logDirectory)
+        progress("pgqueuer: pgq install into \(database)")
+        try await peer.install()
+        return peer
     }
 
     private func locateWorker() throws -> URL {

@@ -9,6 +9,8 @@ struct BenchRunner {
     let ceiling: PgBench
     let workerBinary: URL
     let logDirectory: URL
+    /// Added to every `worker run`: the claim-ahead setting (see `ClaimAhead`).
+    let workerOptions: [String]
 
     static let oneClients = 8, oneTransactions = 500
     static let batchClients = 4, batchTransactions = 250, batchSize = 100
@@ -94,16 +96,26 @@ struct BenchRunner {
 
     /// Fills `jobs` no-op jobs, starts `processes` workers with `--exit-when-idle`
     /// and waits for them to leave; fails unless every job ended `done`.
-    func drain(processes: Int, concurrency: Int, jobs: Int, keepRows: Bool = false) async throws -> DrainResult {
+    /// `extraArguments` go to every process (e.g. a metrics port).
+    func drain(processes: Int, concurrency: Int, jobs: Int, keepRows: Bool = false,
+               extraArguments: [String] = [], label: String = "drain") async throws -> DrainResult {
         if !keepRows { try await database.reset() }
         let first = try await database.fillPending(jobs)
+        return try await drainQueued(processes: processes, concurrency: concurrency, jobs: jobs, fromID: first,
+                                     extraArguments: extraArguments, label: label)
+    }
+
+    /// Drains jobs already in the table (ids from `fromID` on, `jobs` of them),
+    /// as `drain` does after its fill.
+    func drainQueued(processes: Int, concurrency: Int, jobs: Int, fromID first: Int64,
+                     extraArguments: [String] = [], label: String) async throws -> DrainResult {
         let start = ContinuousClock.now
         let workers = try (0..<processes).map { index in
             try WorkerProcess(executable: workerBinary,
                               arguments: ["run", "--exit-when-idle", "--concurrency", "\(concurrency)",
                                           "--database-url", database.conninfo, "--worker-id", "bench-\(index)",
-                                          "--log-level", "warning"],
-                              logFile: logDirectory.appendingPathComponent("drain-\(processes)x\(concurrency)-\(index).log"))
+                                          "--log-level", "warning"] + workerOptions + extraArguments,
+                              logFile: logDirectory.appendingPathComponent("\(label)-\(processes)x\(concurrency)-\(index).log"))
         }
         try await WorkerProcess.waitForAll(workers, timeout: .seconds(600))
         let wall = (ContinuousClock.now - start).seconds
@@ -128,7 +140,7 @@ struct BenchRunner {
         try await database.settle()
         let worker = try WorkerProcess(executable: workerBinary,
                                        arguments: ["run", "--concurrency", "10", "--database-url", database.conninfo,
-                                                   "--worker-id", "bench-latency", "--log-level", "warning"],
+                                                   "--worker-id", "bench-latency", "--log-level", "warning"] + workerOptions,
                                        logFile: logDirectory.appendingPathComponent("latency.log"))
         defer { if worker.isRunning { worker.signal(SIGKILL) } }
         let connection = database.connection
@@ -153,7 +165,8 @@ struct BenchRunner {
                        samples: values.count, peakKiB: worker.peakKiB)
     }
 
-    private func waitForDone(_ count: Int, worker: WorkerProcess) async throws {
+    /// Waits until `count` jobs are `done` (the worker must keep running meanwhile).
+    func waitForDone(_ count: Int, worker: WorkerProcess) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let done = try await database.connection.query("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'")

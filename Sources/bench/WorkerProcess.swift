@@ -1,6 +1,7 @@
 import Foundation
 
-/// A `worker` (or `test-worker`) child process whose peak memory we watch.
+/// A child process (`worker`, or the pgqueuer peer's Python drain) whose peak
+/// memory and CPU time we watch.
 ///
 /// Peak RSS is read from `VmHWM` in /proc/<pid>/status: the kernel keeps the
 /// high-water mark, so sampling it every few milliseconds until the process
@@ -10,10 +11,15 @@ final class WorkerProcess {
     let logFile: URL
     private(set) var peakKiB = 0
 
-    init(executable: URL, arguments: [String], logFile: URL) throws {
+    /// `environment` is added to this process's own (the peer reads the libpq
+    /// variables; `worker` takes `--database-url`).
+    init(executable: URL, arguments: [String], logFile: URL, environment: [String: String] = [:]) throws {
         self.logFile = logFile
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardOutput = handle
@@ -31,6 +37,17 @@ final class WorkerProcess {
             let digits = line.dropFirst("VmHWM:".count).filter(\.isNumber)
             if let kib = Int(digits) { peakKiB = max(peakKiB, kib) }
         }
+    }
+
+    /// User + system CPU seconds so far, from /proc/<pid>/stat (fields 14 and
+    /// 15, in clock ticks); nil once the process is gone.
+    func cpuSeconds() -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the parenthesised command name start at field 3.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     func signal(_ signal: Int32) { kill(pid, signal) }
