@@ -8,8 +8,9 @@
 -- themselves holds it (the unique index allows one), or a newer job of the
 -- same call has the same key (two running jobs with one key retrying in one
 -- batch: the newest goes back, the older is superseded). `superseded_by` names
--- the job that covers it. Set-based SQL, one call per statement: the worker's
--- batched completion passes only the outcomes that would become pending.
+-- the job that covers it (a cancelled job of the call covers nothing). Set-based
+-- SQL, one call per statement: the worker's batched completion passes only the
+-- outcomes that would become pending.
 CREATE FUNCTION marketplace_job_superseded(ids bigint[])
 RETURNS TABLE (id bigint, superseded_by bigint) LANGUAGE sql STABLE AS $$
     SELECT s.id, s.superseded_by
@@ -17,7 +18,7 @@ RETURNS TABLE (id bigint, superseded_by bigint) LANGUAGE sql STABLE AS $$
                    coalesce((SELECT d.id FROM marketplace_job d
                               WHERE d.unique_key = j.unique_key AND d.state = 'pending' AND d.id <> j.id
                               LIMIT 1),
-                            nullif(max(j.id) OVER (PARTITION BY j.unique_key), j.id)) AS superseded_by
+                            nullif(max(j.id) FILTER (WHERE j.state <> 'cancelled') OVER (PARTITION BY j.unique_key), j.id)) AS superseded_by
               FROM marketplace_job j
              WHERE j.id = ANY (ids) AND j.unique_key IS NOT NULL) AS s
      WHERE s.superseded_by IS NOT NULL;

@@ -48,10 +48,7 @@ struct JobStore: Sendable {
             SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[])
                 AS c(id, attempt, kind, result, error, run_at)
         ), superseded AS (
-            SELECT * FROM marketplace_job_superseded(ARRAY(
-                SELECT c.id FROM c JOIN marketplace_job g ON g.id = c.id
-                 WHERE c.kind IN ('retry', 'snooze', 'release')
-                   AND g.state = 'running' AND g.locked_by = $7 AND g.attempts = c.attempt))
+            SELECT * FROM marketplace_job_superseded(ARRAY(SELECT id FROM c WHERE kind IN ('retry', 'snooze', 'release')))
         )
         UPDATE marketplace_job j SET
             state = CASE WHEN c.kind = 'done' THEN 'done' WHEN c.kind = 'failed' THEN 'failed'
