@@ -18,7 +18,8 @@ RETURNS TABLE (id bigint, superseded_by bigint) LANGUAGE sql STABLE AS $$
                    coalesce((SELECT d.id FROM marketplace_job d
                               WHERE d.unique_key = j.unique_key AND d.state = 'pending' AND d.id <> j.id
                               LIMIT 1),
-                            nullif(max(j.id) FILTER (WHERE j.state <> 'cancelled') OVER (PARTITION BY j.unique_key), j.id)) AS superseded_by
+                            nullif(greatest(max(j.id) FILTER (WHERE j.state <> 'cancelled') OVER (PARTITION BY j.unique_key), j.id),
+                                   j.id)) AS superseded_by
               FROM marketplace_job j
              WHERE j.id = ANY (ids) AND j.unique_key IS NOT NULL) AS s
      WHERE s.superseded_by IS NOT NULL;
