@@ -7,9 +7,14 @@ import Zortout
 /// The figure for docs/BENCHMARKS.md: a 10,000-product pull (20 pages of 500)
 /// against the simulator on loopback, first into empty quants, then the
 /// unchanged re-run. Asserts correctness, prints timings; never asserts speed.
+/// Off by default so the suite stays fast (a smaller pull in PullStockTests
+/// covers the behaviour); run it with
+///     MJ_BENCHMARK_TESTS=1 scripts/test --filter PullStockBenchmarkTests
 @Suite("Zortout pull benchmark")
 struct PullStockBenchmarkTests {
-    @Test func tenThousandProducts() async throws {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["MJ_BENCHMARK_TESTS"] == "1",
+                   "the 10,000-product benchmark runs only with MJ_BENCHMARK_TESTS=1"))
+    func tenThousandProducts() async throws {
         let catalogue = ZortoutCatalogue.seeded(size: 10_000)
         let fixture = try await ZortoutFixture.start(label: "zbench", catalogue: catalogue)
         try await withTeardown({ await fixture.stop() }) {
