@@ -34,6 +34,7 @@ public struct JobAdmin: Sendable {
         do {
             _ = try JSONSerialization.jsonObject(with: Data(job.payload.utf8), options: [.fragmentsAllowed])
         } catch {
+            if let nesting = DecodingErrorText.tooDeep(Data(job.payload.utf8)) { throw JobAdminError.invalid("the payload is \(nesting)") }
             throw JobAdminError.invalid("the payload is not valid JSON: \(Self.jsonErrorText(error))")
         }
         do {

@@ -56,4 +56,33 @@ struct BadInputTests {
             #expect(try await h.job(valid)["state"] == "done")
         }
     }
+
+    @Test("a payload nested 4,000 levels deep (which jsonb stores) fails at once, saying it is nested too deeply and the limit")
+    func deeplyNestedPayload() async throws {
+        let h = try await WorkerHarness.make("deepjson")
+        try await withTeardown({ await h.finish() }) {
+            let deep = #"{"items": "# + String(repeating: "[", count: 4_000) + String(repeating: "]", count: 4_000) + "}"
+            let limit = #"{"items": [], "x": "# + String(repeating: "[", count: 511) + String(repeating: "]", count: 511) + "}"
+            let tooDeep = try await h.insert("test.shape", deep)
+            let atLimit = try await h.insert("test.shape", limit)
+            try await h.drain(testRegistry(), h.configuration(concurrency: 1))
+            let row = try await h.job(tooDeep)
+            #expect(row["state"] == "failed" && row["attempts"] == "1")
+            #expect(row["error"] == "invalid payload for test.shape: nested too deeply: 4001 levels of arrays and objects, and at most 512 can be decoded")
+            // 512 levels (the object and 511 arrays) still decode.
+            #expect(try await h.state(atLimit) == "done")
+            // jobctl enqueue says the same before the job is stored.
+            var job = JobAdmin.NewJob(jobType: "test.shape")
+            job.payload = deep
+            let refusal = await #expect(throws: JobAdminError.self) { try await JobAdmin(connection: h.connection).enqueue(job) }
+            #expect(refusal?.description == "the payload is nested too deeply: 4001 levels of arrays and objects, and at most 512 can be decoded")
+        }
+    }
+
+    @Test("nesting depth counts brackets outside strings only")
+    func nestingDepthIgnoresStrings() {
+        #expect(DecodingErrorText.nestingDepth(Data(#"{"a": [[1], {"b": "[[[[{"}], "c": "\"[["}"#.utf8)) == 3)
+        #expect(DecodingErrorText.nestingDepth(Data("42".utf8)) == 0)
+        #expect(DecodingErrorText.tooDeep(Data((String(repeating: "[", count: 512) + String(repeating: "]", count: 512)).utf8)) == nil)
+    }
 }
