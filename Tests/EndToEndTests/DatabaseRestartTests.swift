@@ -23,7 +23,7 @@ struct DatabaseRestartTests {
         try TestDatabase.requireServer()
         let directory = "/tmp/mj-restart-\(UUID().uuidString.prefix(8).lowercased())"
         try await devDB(directory, ["start", "--fast"])
-        try await withTeardown({ try? await devDB(directory, ["destroy"]) }) {
+        try await withTeardown(try? await devDB(directory, ["destroy"])) {
             let url = "postgresql:///postgres?host=\(directory)"
             let migrate = try await ChildProcess.run("jobctl", ["migrate", "--database-url", url])
             #expect(migrate.status == 0, "\(migrate.output)")

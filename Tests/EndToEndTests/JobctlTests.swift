@@ -12,7 +12,7 @@ struct JobctlTests {
         #expect(enqueued.status == 0)
         let id = try #require(Int64(enqueued.output.trimmingCharacters(in: .whitespacesAndNewlines)))
         let worker = try h.worker(["--concurrency", "2", "--poll-interval", "60"])
-        try await withTeardown({ await h.finish([worker]) }) {
+        try await withTeardown(await h.finish([worker])) {
             try await Task.sleep(for: .seconds(1))
             let probeStart = Date()
             _ = try await h.jobctl(["stats"])
@@ -57,7 +57,7 @@ struct JobctlTests {
     @Test("list, show and stats read well; --json parses; bad input gets one line and its own exit code")
     func readingAndErrors() async throws {
         let h = try await EndToEndHarness.make("jobctlread")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let id = try await h.jobctl(["enqueue", "system.sleep", "--payload", #"{"seconds": 1}"#, "--name", "nap", "--priority=-2"])
             #expect(id.status == 0)
             let jobID = id.output.trimmingCharacters(in: .whitespacesAndNewlines)

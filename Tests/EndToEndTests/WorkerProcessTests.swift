@@ -12,7 +12,7 @@ struct WorkerProcessTests {
         try await h.insertRecordJobs(5000)
         let a = try h.worker(["--concurrency", "8", "--exit-when-idle", "--worker-id", "a"])
         let b = try h.worker(["--concurrency", "8", "--exit-when-idle", "--worker-id", "b"])
-        try await withTeardown({ await h.finish([a, b]) }) { () async throws in
+        try await withTeardown(await h.finish([a, b])) { () async throws in
             #expect(await a.waitForExit(timeout: .seconds(120)) == 0, "\(a.output.suffix(2000))")
             #expect(await b.waitForExit(timeout: .seconds(120)) == 0, "\(b.output.suffix(2000))")
             #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 5000)
@@ -27,7 +27,7 @@ struct WorkerProcessTests {
         let h = try await EndToEndHarness.make("kill9")
         try await h.insertRecordJobs(4, sleepMilliseconds: 20_000)
         let victim = try h.worker(["--concurrency", "4", "--lease", "2", "--worker-id", "victim"])
-        try await withTeardown({ await h.finish([victim]) }) {
+        try await withTeardown(await h.finish([victim])) {
             #expect(try await eventually {
                 try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running' AND locked_by = 'victim'") == 4
             })
@@ -54,7 +54,7 @@ struct WorkerProcessTests {
         let h = try await EndToEndHarness.make("sigterm")
         try await h.insertRecordJobs(2, sleepMilliseconds: 1500)
         let worker = try h.worker(["--concurrency", "2", "--shutdown-grace", "20"])
-        try await withTeardown({ await h.finish([worker]) }) {
+        try await withTeardown(await h.finish([worker])) {
             #expect(try await eventually {
                 try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running'") == 2
             })
@@ -72,7 +72,7 @@ struct WorkerProcessTests {
         let h = try await EndToEndHarness.make("grace")
         try await h.insertRecordJobs(3, sleepMilliseconds: 60_000)
         let worker = try h.worker(["--concurrency", "3", "--shutdown-grace", "1"])
-        try await withTeardown({ await h.finish([worker]) }) { () async throws in
+        try await withTeardown(await h.finish([worker])) { () async throws in
             #expect(try await eventually {
                 try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running'") == 3
             })

@@ -11,7 +11,7 @@ struct BadInputTests {
     @Test("unknown type, null payload, wrong shape, 1 MB payload, negative max_attempts; then a valid job still runs")
     func badInputThenValidJob() async throws {
         let h = try await WorkerHarness.make("badinput")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let unknown = try await h.insert("no.such.type")
             let nullPayload = try await h.insert("test.shape", "null")
             let wrongShape = try await h.insert("test.shape", #"{"items": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": "two"}]}"#)
@@ -60,7 +60,7 @@ struct BadInputTests {
     @Test("a payload nested 4,000 levels deep (which jsonb stores) fails at once, saying it is nested too deeply and the limit")
     func deeplyNestedPayload() async throws {
         let h = try await WorkerHarness.make("deepjson")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let deep = #"{"items": "# + String(repeating: "[", count: 4_000) + String(repeating: "]", count: 4_000) + "}"
             let limit = #"{"items": [], "x": "# + String(repeating: "[", count: 511) + String(repeating: "]", count: 511) + "}"
             let tooDeep = try await h.insert("test.shape", deep)

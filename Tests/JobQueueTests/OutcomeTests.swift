@@ -10,7 +10,7 @@ struct OutcomeTests {
     @Test("success: done, result and finished_at written, lease cleared")
     func success() async throws {
         let h = try await WorkerHarness.make("success")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let id = try await h.insert("test.shape", #"{"items": [{"sku": "A1", "qty": 2}]}"#)
             try await h.drain(testRegistry())
             let row = try await h.job(id)
@@ -25,10 +25,10 @@ struct OutcomeTests {
     @Test("failing twice then succeeding ends done with attempts = 3 and two errors in the history")
     func flakyThenDone() async throws {
         let h = try await WorkerHarness.make("flaky")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let id = try await h.insert("test.flaky", #"{"fail_times": 2}"#)
             let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false, retryBase: .milliseconds(50)))
-            try await withTeardown({ await stopAndWait(worker) }) {
+            try await withTeardown(await stopAndWait(worker)) {
                 #expect(try await eventually { try await h.state(id) == "done" })
                 let row = try await h.job(id)
                 #expect(row["attempts"] == "3")
@@ -44,7 +44,7 @@ struct OutcomeTests {
     @Test("an always-failing job ends failed at max_attempts, its retries spaced by the backoff")
     func alwaysFailing() async throws {
         let h = try await WorkerHarness.make("alwaysfail")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let recorder = Recorder()
             let id = try await h.insert("test.fail", extra: "max_attempts", values: "3")
             let configuration = h.configuration(exitWhenIdle: true, retryBase: .seconds(1), jitter: 0)
@@ -66,7 +66,7 @@ struct OutcomeTests {
             var staying = configuration
             staying.exitWhenIdle = false
             let worker = h.background(testRegistry(recorder), staying)
-            try await withTeardown({ await stopAndWait(worker) }) {
+            try await withTeardown(await stopAndWait(worker)) {
                 #expect(try await eventually { try await h.state(id) == "failed" })
                 let row = try await h.job(id)
                 #expect(row["attempts"] == "3")
@@ -86,7 +86,7 @@ struct OutcomeTests {
     @Test("a permanent error fails the job at once")
     func permanent() async throws {
         let h = try await WorkerHarness.make("permanent")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let id = try await h.insert("test.permanent")
             try await h.drain(testRegistry())
             let row = try await h.job(id)
@@ -99,10 +99,10 @@ struct OutcomeTests {
     @Test("a retry-after error comes back at the given time without spending an attempt")
     func retryAfter() async throws {
         let h = try await WorkerHarness.make("retryafter")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let id = try await h.insert("test.ratelimited", #"{"retry_after_ms": 700}"#, extra: "max_attempts", values: "1")
             let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false))
-            try await withTeardown({ await stopAndWait(worker) }) {
+            try await withTeardown(await stopAndWait(worker)) {
                 #expect(try await eventually { try await h.state(id) == "done" })
                 let row = try await h.job(id)
                 // max_attempts = 1: had the 429 spent the attempt, the job would have failed.
@@ -122,7 +122,7 @@ struct OutcomeTests {
     @Test("an attempt past its timeout is cancelled and counted as a failed attempt")
     func timeout() async throws {
         let h = try await WorkerHarness.make("timeout")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let recorder = Recorder()
             let id = try await h.insert("test.slow", #"{"ms": 20000}"#, extra: "max_attempts", values: "1")
             try await h.drain(testRegistry(recorder), h.configuration(timeouts: ["test.slow": .milliseconds(300)]))
@@ -136,7 +136,7 @@ struct OutcomeTests {
     @Test("credential values never reach the error or result columns")
     func secretsAreScrubbed() async throws {
         let h = try await WorkerHarness.make("scrub")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let secret = "sk-live-4f9a-SECRET-77"
             let account = try #require(try await h.connection.query("""
                 INSERT INTO marketplace_account (name, marketplace, credentials) VALUES ('shop', 'zortout', $1::jsonb) RETURNING id
@@ -156,7 +156,7 @@ struct OutcomeTests {
     @Test("a job for an account with sync disabled fails with the fix in the message")
     func syncDisabled() async throws {
         let h = try await WorkerHarness.make("syncoff")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let account = try #require(try await h.connection.query("""
                 INSERT INTO marketplace_account (name, marketplace, sync_enabled) VALUES ('paused', 'zortout', false) RETURNING id
                 """).first).decode(Int64.self, "id")

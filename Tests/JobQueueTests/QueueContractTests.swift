@@ -9,7 +9,7 @@ struct QueueContractTests {
     @Test("a bare INSERT is a complete enqueue, with documented defaults")
     func bareInsertDefaults() async throws {
         let h = try await WorkerHarness.make("defaults")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             try await h.connection.execute("INSERT INTO marketplace_job (job_type, payload) VALUES ('system.noop', '{}')")
             let row = try #require(try await h.connection.query("SELECT * FROM marketplace_job").first)
             #expect(row["state"] == "pending")
@@ -24,7 +24,7 @@ struct QueueContractTests {
     @Test("marketplace_enqueue deduplicates on unique_key among pending jobs only")
     func enqueueFunctionAndUniqueKey() async throws {
         let h = try await WorkerHarness.make("uniq")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             func enqueue(_ key: String) async throws -> Int64 {
                 try #require(try await h.connection.query(
                     "SELECT marketplace_enqueue('test.slow', '{\"ms\": 5000}', unique_key => $1, priority => 1) AS id", [key]).first)
@@ -36,7 +36,7 @@ struct QueueContractTests {
             // Once the first job runs, a new change gets a new pending job.
             let recorder = Recorder()
             let worker = h.background(testRegistry(recorder), h.configuration(exitWhenIdle: false))
-            try await withTeardown({ await stopAndWait(worker) }) {
+            try await withTeardown(await stopAndWait(worker)) {
                 #expect(try await eventually { recorder.startedIDs.contains(first) })
                 let second = try await enqueue("price:1")
                 #expect(second != first)
@@ -47,7 +47,7 @@ struct QueueContractTests {
     @Test("a job going back to pending while a newer pending job holds its unique_key is superseded")
     func supersededOnRetryAndRescue() async throws {
         let h = try await WorkerHarness.make("supersede")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             // Retry path: the handler queues a newer job with the same key, then fails.
             let retrying = try await h.insert("test.dup", extra: "unique_key", values: "'price:9'")
             // Rescue path: a dead worker's job whose key is already held by a pending job.
@@ -55,7 +55,7 @@ struct QueueContractTests {
                                             values: "'price:7', 'running', 1, 'dead:1', now() - interval '1 minute'")
             let newer = try await h.insert("system.noop", extra: "unique_key, next_run_at", values: "'price:7', now() + interval '1 hour'")
             let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false, lease: .seconds(2)))
-            try await withTeardown({ await stopAndWait(worker) }) { () async throws in
+            try await withTeardown(await stopAndWait(worker)) { () async throws in
                 #expect(try await eventually { try await h.state(retrying) == "cancelled" })
                 #expect(try await h.connection.query(
                     "SELECT state FROM marketplace_job WHERE unique_key = 'price:9' AND id <> $1", [retrying]).first?["state"] == "pending")
@@ -71,7 +71,7 @@ struct QueueContractTests {
         let admin = try await PostgresConnection.connect(PostgresConfiguration(connectionString: "dbname=postgres"))
         let name = "migrate_\(UUID().uuidString.prefix(8).lowercased())"
         try await admin.execute("CREATE DATABASE \"\(name)\"")
-        try await withTeardown({ _ = try? await admin.execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)") }) {
+        try await withTeardown(try? await admin.execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")) {
             let configuration = PostgresConfiguration(connectionString: "dbname=\(name)")
             let migrator = try Migrator(directory: TestDatabase.migrationsDirectory)
             let a = try await PostgresConnection.connect(configuration)
@@ -91,7 +91,7 @@ struct QueueContractTests {
     @Test("retry resets attempts and keeps the history; prune removes only old done and cancelled jobs")
     func retryAndPrune() async throws {
         let h = try await WorkerHarness.make("retryprune")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let failing = try await h.insert("test.permanent")
             try await h.drain(testRegistry())
             let admin = JobAdmin(connection: try await h.db.connect())

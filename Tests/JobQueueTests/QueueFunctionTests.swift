@@ -11,7 +11,7 @@ struct QueueFunctionTests {
     @Test("marketplace_job_cancel: pending and running → cancelled, others untouched, a NOTIFY per running job")
     func cancel() async throws {
         let h = try await WorkerHarness.make("fncancel")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let pending = try await h.insert("system.noop")
             let running = try await h.insert("system.noop", extra: "state, attempts, locked_by, locked_until",
                                              values: "'running', 1, 'w:1', now() + interval '1 minute'")
@@ -45,7 +45,7 @@ struct QueueFunctionTests {
     @Test("marketplace_job_superseded: a pending holder covers a job; in one call the newest of a key covers the older")
     func superseded() async throws {
         let h = try await WorkerHarness.make("fnsupersede")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let running = "'running', 1, 'w:1', now() + interval '1 minute'"
             let columns = "unique_key, state, attempts, locked_by, locked_until"
             let covered = try await h.insert("system.noop", extra: columns, values: "'k1', " + running)
@@ -67,7 +67,7 @@ struct QueueFunctionTests {
     @Test("one completion batch with two retries of the same key: the newer goes back to pending, the older is superseded")
     func batchedRetriesOfOneKey() async throws {
         let h = try await WorkerHarness.make("fnbatch")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let columns = "unique_key, state, attempts, locked_by, locked_until"
             let values = "'price:1', 'running', 1, 'w:1', now() + interval '1 minute'"
             let older = try await h.insert("system.noop", extra: columns, values: values)
@@ -94,7 +94,7 @@ struct QueueFunctionTests {
     @Test("marketplace_job_run_now: refusals carry a SQLSTATE, success returns the previous state and wakes workers")
     func runNow() async throws {
         let h = try await WorkerHarness.make("fnrunnow")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             func sqlState(_ sql: String, _ parameters: [any PostgresBindable]) async -> String? {
                 do {
                     try await h.connection.query(sql, parameters)

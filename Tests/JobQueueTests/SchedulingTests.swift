@@ -9,7 +9,7 @@ struct SchedulingTests {
     @Test("jobs run by priority (lower first), then next_run_at, then id")
     func claimOrder() async throws {
         let h = try await WorkerHarness.make("order")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let recorder = Recorder()
             let late = try await h.insert("test.order", extra: "priority, next_run_at", values: "0, now() - interval '1 minute'")
             let early = try await h.insert("test.order", extra: "priority, next_run_at", values: "0, now() - interval '1 hour'")
@@ -29,11 +29,11 @@ struct SchedulingTests {
     @Test("run-now on a job scheduled next week starts it within 1 s on an idle worker")
     func runNowWakesIdleWorker() async throws {
         let h = try await WorkerHarness.make("runnow")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let id = try await h.insert("system.noop", extra: "next_run_at", values: "now() + interval '7 days'")
             // A 60 s poll: only the NOTIFY can make it start in time.
             let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false, poll: .seconds(60)))
-            try await withTeardown({ await stopAndWait(worker) }) {
+            try await withTeardown(await stopAndWait(worker)) {
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(try await h.state(id) == "pending")
                 let admin = JobAdmin(connection: try await h.db.connect())
@@ -54,11 +54,11 @@ struct SchedulingTests {
     @Test("cancelling a running job stops its handler, and the worker goes on")
     func cancelRunningJob() async throws {
         let h = try await WorkerHarness.make("cancel")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let recorder = Recorder()
             let slow = try await h.insert("test.slow", #"{"ms": 30000}"#)
             let worker = h.background(testRegistry(recorder), h.configuration(exitWhenIdle: false))
-            try await withTeardown({ await stopAndWait(worker) }) {
+            try await withTeardown(await stopAndWait(worker)) {
                 #expect(try await eventually { recorder.startedIDs.contains(slow) })
                 let admin = JobAdmin(connection: try await h.db.connect())
                 #expect(try await admin.cancel(id: slow) == .running)
@@ -76,7 +76,7 @@ struct SchedulingTests {
     @Test("expired leases of a dead worker are rescued: requeued, or failed when attempts are spent")
     func leaseRescue() async throws {
         let h = try await WorkerHarness.make("rescue")
-        try await withTeardown({ await h.finish() }) {
+        try await withTeardown(await h.finish()) {
             let orphan = try await h.insert("system.noop", extra: "state, attempts, locked_by, locked_until, started_at",
                                             values: "'running', 1, 'dead-host:1', now() - interval '1 minute', now() - interval '2 minutes'")
             let spent = try await h.insert("system.noop", extra: "state, attempts, max_attempts, locked_by, locked_until",
@@ -84,7 +84,7 @@ struct SchedulingTests {
             let alive = try await h.insert("system.noop", extra: "state, attempts, locked_by, locked_until",
                                            values: "'running', 1, 'busy-host:2', now() + interval '1 hour'")
             let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false, lease: .seconds(2)))
-            try await withTeardown({ await stopAndWait(worker) }) {
+            try await withTeardown(await stopAndWait(worker)) {
                 #expect(try await eventually { try await h.state(orphan) == "done" })
                 let rescued = try await h.job(orphan)
                 #expect(rescued["attempts"] == "2")

@@ -9,7 +9,7 @@ struct PostgresConnectionTests {
     @Test("slow queries on four connections do not stall other tasks")
     func slowQueriesDoNotBlockTheCooperativePool() async throws {
         let db = try await TestDatabase.create(label: "slow")
-        try await withTeardown({ await db.drop() }) {
+        try await withTeardown(await db.drop()) {
             let connections = try await [db.connect(), db.connect(), db.connect(), db.connect()]
 
             // A ticker that fires every 10 ms. If libpq calls ran on the cooperative
@@ -44,7 +44,7 @@ struct PostgresConnectionTests {
     @Test("server errors carry SQLSTATE, constraint and message")
     func serverErrorsAreTyped() async throws {
         let db = try await TestDatabase.create(label: "errors")
-        try await withTeardown({ await db.drop() }) {
+        try await withTeardown(await db.drop()) {
             let connection = try await db.connect()
             try await connection.execute("CREATE TABLE t (id int PRIMARY KEY)")
             try await connection.execute("INSERT INTO t VALUES (1)")
@@ -71,7 +71,7 @@ struct PostgresConnectionTests {
     @Test("parameters round-trip: NULL, unicode, quotes in arrays, numeric, timestamps")
     func parametersRoundTrip() async throws {
         let db = try await TestDatabase.create(label: "params")
-        try await withTeardown({ await db.drop() }) {
+        try await withTeardown(await db.drop()) {
             let connection = try await db.connect()
             let date = Date(timeIntervalSince1970: 1_790_000_000.123456)
             let row = try #require(try await connection.query("""
@@ -101,7 +101,7 @@ struct PostgresConnectionTests {
     @Test("a transaction rolls back when its body throws")
     func transactionRollsBack() async throws {
         let db = try await TestDatabase.create(label: "tx")
-        try await withTeardown({ await db.drop() }) {
+        try await withTeardown(await db.drop()) {
             let connection = try await db.connect()
             try await connection.execute("CREATE TABLE t (v int)")
             struct Boom: Error {}
@@ -120,7 +120,7 @@ struct PostgresConnectionTests {
     @Test("pipeline: results in order, one implicit transaction")
     func pipelineRunsInOneRoundTrip() async throws {
         let db = try await TestDatabase.create(label: "pipe")
-        try await withTeardown({ await db.drop() }) {
+        try await withTeardown(await db.drop()) {
             let connection = try await db.connect()
             try await connection.execute("CREATE TABLE t (v int PRIMARY KEY)")
             let results = try await connection.pipeline([
@@ -145,7 +145,7 @@ struct PostgresConnectionTests {
     @Test("a killed session is reconnected on the next command")
     func reconnectsAfterTheSessionDies() async throws {
         let db = try await TestDatabase.create(label: "reconnect")
-        try await withTeardown({ await db.drop() }) {
+        try await withTeardown(await db.drop()) {
             let victim = try await db.connect()
             let killer = try await db.connect()
             let pid = try #require(try await victim.query("SELECT pg_backend_pid() AS pid").first?["pid"])
@@ -164,7 +164,7 @@ struct PostgresConnectionTests {
     @Test("a lost session inside a transaction fails the transaction instead of continuing outside it")
     func lostSessionInsideTransaction() async throws {
         let db = try await TestDatabase.create(label: "txlost")
-        try await withTeardown({ await db.drop() }) {
+        try await withTeardown(await db.drop()) {
             let victim = try await db.connect()
             let killer = try await db.connect()
             try await victim.execute("CREATE TABLE t (v int)")
@@ -184,7 +184,7 @@ struct PostgresConnectionTests {
     @Test("cancelling the task cancels the running query")
     func taskCancellationCancelsTheQuery() async throws {
         let db = try await TestDatabase.create(label: "cancel")
-        try await withTeardown({ await db.drop() }) {
+        try await withTeardown(await db.drop()) {
             let connection = try await db.connect()
             let started = ContinuousClock.now
             let task = Task { try await connection.execute("SELECT pg_sleep(30)") }

@@ -8,7 +8,7 @@ struct PostgresListenerTests {
     @Test("notifications arrive, and keep arriving after the listener's session is killed")
     func listenerDeliversAndReconnects() async throws {
         let db = try await TestDatabase.create(label: "listen")
-        try await withTeardown({ await db.drop() }) {
+        try await withTeardown(await db.drop()) {
             let listener = PostgresListener(configuration: db.configuration, channels: ["jobs"])
             listener.start()
             defer { listener.stop() }

@@ -14,7 +14,7 @@ import TestSupport
     /// tier change reaches it through the triggers alone.
     @Test func aggregateFollowsRecalculations() async throws {
         let harness = try await SellOfferHarness.make("aggfollow")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             try await harness.enqueue("sell_offer.aggregate", Self.e6)
             try await harness.drain()
             try await harness.pool.execute("UPDATE sell_offer_price_tier SET unit_price = 80.00 WHERE sell_offer_id = 'SO-A' AND basis = 'orderQty'")
@@ -34,7 +34,7 @@ import TestSupport
     /// With excludeEmpty false an error combination leaves the figures unknown (NULL).
     @Test func excludeEmptyFalseKeepsErrorsIn() async throws {
         let harness = try await SellOfferHarness.make("aggempty")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let payload = Self.e6.replacingOccurrences(of: "\"PM-3\"]}", with: "\"PM-3\"], \"excludeEmpty\": false}")
             let id = try await harness.enqueue("sell_offer.aggregate", payload)
             try await harness.drain()
@@ -53,7 +53,7 @@ import TestSupport
 
     @Test func unknownSellOfferFailsTheAggregate() async throws {
         let harness = try await SellOfferHarness.make("aggunknown")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let id = try await harness.enqueue("sell_offer.aggregate", Self.e6.replacingOccurrences(of: "SO-A", with: "SO-Z"))
             try await harness.drain()
             let job = try await harness.job(id)

@@ -16,7 +16,7 @@ import TestSupport
 
     @Test func e1() async throws {
         let harness = try await SellOfferHarness.make("e1")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let result = try await recalculate(harness, """
                 {"sellOfferQuantities": {"SO-B": 8, "SO-A": 3}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}
                 """)
@@ -56,7 +56,7 @@ import TestSupport
 
     @Test func e2() async throws {
         let harness = try await SellOfferHarness.make("e2")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let result = try await recalculate(harness, """
                 {"sellOfferQuantities": {"SO-A": 3, "SO-B": 8}, "deliverToLocationId": "CNX", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}
                 """)
@@ -73,7 +73,7 @@ import TestSupport
 
     @Test func e3() async throws {
         let harness = try await SellOfferHarness.make("e3")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let result = try await recalculate(harness, """
                 {"sellOfferQuantities": {"SO-A": 3, "SO-B": 8}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-2"}
                 """)
@@ -87,7 +87,7 @@ import TestSupport
 
     @Test func e4() async throws {
         let harness = try await SellOfferHarness.make("e4")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let result = try await recalculate(harness, """
                 {"sellOfferQuantities": {"SO-A": 3, "SO-B": 8}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-3"}
                 """)
@@ -102,7 +102,7 @@ import TestSupport
 
     @Test func e5() async throws {
         let harness = try await SellOfferHarness.make("e5")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let result = try await recalculate(harness, """
                 {"sellOfferQuantities": {"SO-A": 12}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}
                 """)
@@ -119,7 +119,7 @@ import TestSupport
 
     @Test func e6() async throws {
         let harness = try await SellOfferHarness.make("e6")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let id = try await harness.enqueue("sell_offer.aggregate", """
                 {"sellOfferId": "SO-A", "orderQuantity": 3, "deliverToLocationIds": ["BKK", "CNX"],
                  "deliveryMethodIds": ["DM-1"], "paymentMethodIds": ["PM-1", "PM-3"], "excludeEmpty": true}

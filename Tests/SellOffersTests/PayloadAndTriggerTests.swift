@@ -9,7 +9,7 @@ import TestSupport
     /// and runs the good job queued after them.
     @Test func invalidPayloadsFailPermanentlyNamingTheField() async throws {
         let harness = try await SellOfferHarness.make("badpayload")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let ids = ["BKK", "DM-1", "PM-1"]
             func payload(_ quantities: String, location: String = "\"BKK\"") -> String {
                 #"{"sellOfferQuantities": \#(quantities), "deliverToLocationId": \#(location), "deliveryMethodId": "\#(ids[1])", "paymentMethodId": "\#(ids[2])"}"#
@@ -59,7 +59,7 @@ import TestSupport
     /// error row is stored, and creating the offer re-prices it.
     @Test func unknownSellOfferFailsPermanentlyAndIsRepricedWhenCreated() async throws {
         let harness = try await SellOfferHarness.make("unknown")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let id = try await harness.enqueue("sell_offer.recalculate", """
                 {"sellOfferQuantities": {"SO-A": 3, "SO-X": 1}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}
                 """)
@@ -99,7 +99,7 @@ import TestSupport
     /// price (not per changed row, not per statement), and the worker applies it.
     @Test func tierChangeEnqueuesOneRecalculationPerAffectedOrderPrice() async throws {
         let harness = try await SellOfferHarness.make("trigger")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let e1 = OrderPriceRequest.example(["SO-A": 3, "SO-B": 8])
             let e4 = OrderPriceRequest.example(["SO-A": 3, "SO-B": 8], "BKK", "DM-1", "PM-3")
             let e5 = OrderPriceRequest.example(["SO-A": 12])
@@ -133,7 +133,7 @@ import TestSupport
     /// Rates, links and offers trigger too, each touching only its own order prices.
     @Test func ratesLinksAndOffersTrigger() async throws {
         let harness = try await SellOfferHarness.make("trigger2")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let bkk = OrderPriceRequest.example(["SO-A": 3])
             let cnx = OrderPriceRequest.example(["SO-A": 3], "CNX")
             let pm3 = OrderPriceRequest.example(["SO-B": 1], "BKK", "DM-1", "PM-3")
@@ -175,7 +175,7 @@ import TestSupport
     /// Expired prices are recalculated through `sell_offer.refresh_expired`.
     @Test func refreshExpiredRecalculatesExpiredPrices() async throws {
         let harness = try await SellOfferHarness.make("expiry")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let fresh = OrderPriceRequest.example(["SO-A": 3])
             let stale = OrderPriceRequest.example(["SO-B": 2])
             for request in [fresh, stale] { try await harness.enqueue("sell_offer.recalculate", request.payloadJSON) }

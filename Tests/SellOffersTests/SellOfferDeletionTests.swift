@@ -11,7 +11,7 @@ import TestSupport
 @Suite struct SellOfferDeletionTests {
     @Test func deletingAnOfferCancelsItsPendingRecalculationsThroughTheQueueFunction() async throws {
         let harness = try await SellOfferHarness.make("offerdelete")
-        try await withTeardown({ await harness.close() }) {
+        try await withTeardown(await harness.close()) {
             let withA = OrderPriceRequest.example(["SO-A": 3, "SO-B": 8])
             let onlyB = OrderPriceRequest.example(["SO-B": 2])
             for request in [withA, onlyB] { try await harness.enqueue("sell_offer.recalculate", request.payloadJSON) }

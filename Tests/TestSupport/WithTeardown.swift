@@ -6,17 +6,21 @@
 /// test is not over until its teardown is:
 ///
 ///     let h = try await WorkerHarness.make("label")
-///     try await withTeardown({ await h.finish() }) {
+///     try await withTeardown(await h.finish()) {
 ///         …
 ///     }
-public func withTeardown(_ teardown: () async -> Void, _ body: () async throws -> Void) async throws {
+///
+/// The teardown is an autoclosure, evaluated once, after `body`; its value
+/// (say the row count of a `DROP`) is ignored.
+public func withTeardown<Ignored>(_ teardown: @autoclosure () async -> Ignored,
+                                  _ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch {
-        await teardown()
+        _ = await teardown()
         throw error
     }
-    await teardown()
+    _ = await teardown()
 }
 
 /// Cancels a background task (a worker's `run()`) and waits until it has

@@ -17,7 +17,7 @@ struct PullStockBenchmarkTests {
     func tenThousandProducts() async throws {
         let catalogue = ZortoutCatalogue.seeded(size: 10_000)
         let fixture = try await ZortoutFixture.start(label: "zbench", catalogue: catalogue)
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             let goods = catalogue.products.filter(\.isMatchableGoods)
             try await fixture.insertProducts(skus: goods.map { $0.sku! })
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "ODS001"])

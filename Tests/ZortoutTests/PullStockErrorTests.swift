@@ -18,7 +18,7 @@ struct PullStockErrorTests {
 
     @Test func badCredentialsFailAtOnceQuotingResDesc() async throws {
         let fixture = try await ZortoutFixture.start(label: "zerrcreds", catalogue: Self.catalogue)
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             let wrong = ZortoutSimulator.Credentials(storeName: ZortoutFixture.credentials.storeName,
                                                      apiKey: ZortoutFixture.credentials.apiKey, apiSecret: "wrong-secret-value")
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"], credentials: wrong)
@@ -36,7 +36,7 @@ struct PullStockErrorTests {
 
     @Test func serverErrorsAreRetriedThenSucceed() async throws {
         let (fixture, account) = try await fixture("zerr500", faults: ZortoutFaults(internalErrors: 2))
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             let job = try await fixture.enqueuePull(account: account)
             let row = try await fixture.runUntilFinished(job: job)
             #expect(row.state == "done", "\(row.error ?? "")")
@@ -48,7 +48,7 @@ struct PullStockErrorTests {
 
     @Test func rateLimitWaitsForRetryAfterWithoutSpendingAnAttempt() async throws {
         let (fixture, account) = try await fixture("zerr429", faults: ZortoutFaults(tooManyRequests: 1, retryAfterSeconds: 1))
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             let job = try await fixture.enqueuePull(account: account, maxAttempts: 1)
             let started = Date()
             let row = try await fixture.runUntilFinished(job: job)
@@ -62,7 +62,7 @@ struct PullStockErrorTests {
 
     @Test func htmlBodyIsAClearRetryableError() async throws {
         let (fixture, account) = try await fixture("zerrhtml", faults: ZortoutFaults(htmlPages: 1))
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             let job = try await fixture.enqueuePull(account: account)
             let row = try await fixture.runUntilFinished(job: job)
             #expect(row.state == "done", "\(row.error ?? "")")
@@ -74,7 +74,7 @@ struct PullStockErrorTests {
 
     @Test func emptyBodyAndRefusedConnectionAreRetryable() async throws {
         let (fixture, account) = try await fixture("zerrempty", faults: ZortoutFaults(emptyBodies: 5))
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             let job = try await fixture.enqueuePull(account: account, maxAttempts: 1)
             try await fixture.drain()
             let row = try await fixture.job(job)

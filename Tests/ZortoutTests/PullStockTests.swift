@@ -11,7 +11,7 @@ struct PullStockTests {
     @Test func fullPullSetsAvailableStockAndRerunChangesNothing() async throws {
         let catalogue = ZortoutCatalogue.seeded(size: 2_000)
         let fixture = try await ZortoutFixture.start(label: "zpullfull", catalogue: catalogue)
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             let goods = catalogue.products.filter(\.isMatchableGoods)
             try await fixture.insertProducts(skus: goods.map { $0.sku! })
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"])
@@ -72,7 +72,7 @@ struct PullStockTests {
         // 60 seeded items: SKU-00001…, services SRV-00025/SRV-00050, SKU-less items 30 ("") and 60 (no key).
         let catalogue = ZortoutCatalogue.seeded(size: 60)
         let fixture = try await ZortoutFixture.start(label: "zpullskip", catalogue: catalogue)
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             let normal = catalogue.products.filter(\.isMatchableGoods).map { $0.sku! }
                 .filter { !["SKU-00001", "SKU-00002", "SKU-00003", "SKU-00004", "SKU-00005", "SKU-00006"].contains($0) }
             try await fixture.insertProducts(skus: normal)
@@ -118,7 +118,7 @@ struct PullStockTests {
             (sku: "C3", type: 0, bangkok: 9, online: 90),
         ])
         let fixture = try await ZortoutFixture.start(label: "zpullsku", catalogue: catalogue)
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             try await fixture.insertProducts(skus: ["A1", "A10", "A11", "B2", "C3"])
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"])
 
@@ -145,7 +145,7 @@ struct PullStockTests {
     @Test func longSKUListPagesTheCatalogueAndFilters() async throws {
         let catalogue = ZortoutCatalogue.seeded(size: 1_200)
         let fixture = try await ZortoutFixture.start(label: "zpulllong", catalogue: catalogue)
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             try await fixture.insertProducts(skus: catalogue.products.filter(\.isMatchableGoods).map { $0.sku! })
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "ODS001", "stock_field": "stock"])
             let job = try await fixture.enqueuePull(account: account,
@@ -168,7 +168,7 @@ struct PullStockTests {
 
     @Test func unmappedWarehouseFailsNamingCodeAndLocations() async throws {
         let fixture = try await ZortoutFixture.start(label: "zpullnoloc", catalogue: .seeded(size: 10))
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             let account = try await fixture.insertAccount()
             let job = try await fixture.enqueuePull(account: account, payload: #"{"warehouse_code": "W0099"}"#)
             let noCode = try await fixture.enqueuePull(account: account)
@@ -188,7 +188,7 @@ struct PullStockTests {
 
     @Test func unknownPayloadKeyFailsNamingTheKey() async throws {
         let fixture = try await ZortoutFixture.start(label: "zpullkey", catalogue: .seeded(size: 10))
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"])
             let job = try await fixture.enqueuePull(account: account, payload: #"{"warehouse": "ODS001"}"#)
             let badSKU = try await fixture.enqueuePull(account: account, payload: #"{"sku_list": ["A1", ""]}"#)
@@ -208,7 +208,7 @@ struct PullStockTests {
         // Page 1 is served, page 2 gets a 500; one attempt only, so the job fails there.
         let fixture = try await ZortoutFixture.start(label: "zpullmid", catalogue: catalogue,
                                                      faults: ZortoutFaults(afterRequests: 1, internalErrors: 1))
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             try await fixture.insertProducts(skus: catalogue.products.filter(\.isMatchableGoods).map { $0.sku! })
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"])
             let job = try await fixture.enqueuePull(account: account, maxAttempts: 1)
@@ -226,7 +226,7 @@ struct PullStockTests {
         let catalogue = ZortoutCatalogue.seeded(size: 30)
         let fixture = try await ZortoutFixture.start(label: "zpullquota", catalogue: catalogue,
                                                      faults: ZortoutFaults(quotaNotice: true))
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             try await fixture.insertProducts(skus: catalogue.products.filter(\.isMatchableGoods).map { $0.sku! })
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"])
             let job = try await fixture.enqueuePull(account: account)

@@ -18,7 +18,7 @@ struct ZortoutClientTests {
                        _ body: (ZortoutClient, ZortoutSimulator) async throws -> Void) async throws {
         let simulator = try await ZortoutSimulator.start(catalogue: .seeded(size: 30), credentials: ZortoutFixture.credentials,
                                                          faults: faults)
-        try await withTeardown({ await simulator.stop() }) {
+        try await withTeardown(await simulator.stop()) {
             let client = ZortoutClient(baseURL: simulator.baseURL, credentials: Self.credentials,
                                        http: URLSessionHTTPClient(), timeout: timeout)
             try await body(client, simulator)

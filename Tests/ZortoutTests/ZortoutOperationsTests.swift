@@ -11,7 +11,7 @@ struct ZortoutOperationsTests {
     @Test func accountWarehousesCheckAndPull() async throws {
         let catalogue = ZortoutCatalogue.seeded(size: 20)
         let fixture = try await ZortoutFixture.start(label: "zops", catalogue: catalogue)
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             try await fixture.insertProducts(skus: catalogue.products.filter(\.isMatchableGoods).map { $0.sku! })
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"], name: "Zortout TH")
             try await fixture.pool.execute("INSERT INTO marketplace_account (name, marketplace) VALUES ('Shopee TH', 'shopee')")
@@ -54,7 +54,7 @@ struct ZortoutOperationsTests {
     @Test func warehousesWithBadCredentialsQuoteTheNestedResDesc() async throws {
         let fixture = try await ZortoutFixture.start(label: "zopscreds", catalogue: .seeded(size: 5),
                                                      faults: ZortoutFaults(rejectCredentials: true))
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             let account = try await fixture.insertAccount()
             let operations = ZortoutOperations(database: fixture.pool)
             do {

@@ -12,7 +12,7 @@ struct ZortoutSecrecyTests {
     @Test func credentialsAppearInNoLogJobRowOrJobctlOutput() async throws {
         let catalogue = ZortoutCatalogue.seeded(size: 50)
         let fixture = try await ZortoutFixture.start(label: "zsecret", catalogue: catalogue)
-        try await withTeardown({ await fixture.stop() }) {
+        try await withTeardown(await fixture.stop()) {
             try await fixture.insertProducts(skus: catalogue.products.filter(\.isMatchableGoods).map { $0.sku! })
             let good = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"], name: "Zortout good")
             let wrong = ZortoutSimulator.Credentials(storeName: ZortoutFixture.credentials.storeName,
