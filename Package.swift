@@ -41,7 +41,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "Zortout", dependencies: ["JobQueue", "HTTPClient", "Postgres"]),
+        .target(
+            name: "Zortout",
+            dependencies: ["JobQueue", "HTTPClient", "Postgres", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(name: "SellOffers", dependencies: ["JobQueue", "Postgres"]),
         .target(
             name: "MarketplaceSim",
@@ -54,6 +57,8 @@ let package = Package(
             name: "WorkerCLI",
             dependencies: [
                 "JobQueue",
+                "Postgres",
+                "HTTPClient",
                 "Zortout",
                 "SellOffers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -61,10 +66,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "worker", dependencies: ["WorkerCLI"]),
+        .executableTarget(
+            name: "worker",
+            dependencies: ["WorkerCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "test-worker",
-            dependencies: ["WorkerCLI", "JobQueue", "Postgres"],
+            dependencies: [
+                "WorkerCLI", "JobQueue", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Tests/test-worker"
         ),
         .executableTarget(
@@ -95,14 +106,27 @@ let package = Package(
             ]
         ),
 
-        // Tests. TestSupport starts nothing itself: scripts/test hands it a running cluster.
+        // Tests. Every target lists each module it imports (no reliance on
+        // transitive dependencies). TestSupport starts nothing itself: scripts/test hands it a running cluster.
         .target(name: "TestSupport", dependencies: ["Postgres", "JobQueue"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Postgres", "TestSupport"]),
+        .testTarget(
+            name: "JobQueueTests",
+            dependencies: ["JobQueue", "Postgres", "HTTPClient", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         // No database: the dispatch state machine and the worker's small parts.
         .testTarget(name: "JobQueueUnitTests", dependencies: ["JobQueue"]),
-        .testTarget(name: "ZortoutTests", dependencies: ["Zortout", "MarketplaceSim", "JobQueue", "HTTPClient", "TestSupport"]),
-        .testTarget(name: "SellOffersTests", dependencies: ["SellOffers", "JobQueue", "TestSupport"]),
+        .testTarget(
+            name: "ZortoutTests",
+            dependencies: [
+                "Zortout", "MarketplaceSim", "JobQueue", "HTTPClient", "Postgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "SellOffersTests",
+            dependencies: ["SellOffers", "JobQueue", "Postgres", "HTTPClient", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport", "MarketplaceSim"]),
     ]
 )

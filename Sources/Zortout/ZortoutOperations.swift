@@ -83,45 +83,29 @@ public struct ZortoutOperations: Sendable {
                               accountLocation: accountLocation, knownCodes: warehouses.map(\.code))
     }
 
-    /// Enqueues `zortout.pull_stock` via `marketplace_enqueue`. A pending pull
-    /// with the same account, warehouse and SKUs is reused, so pressing the
-    /// button twice queues one job.
+    /// Enqueues `zortout.pull_stock` by unique key through `JobAdmin.enqueue`
+    /// (`marketplace_enqueue`). A pending pull with the same account,
+    /// warehouse and SKUs is reused, so pressing the button twice queues one job.
     public func enqueuePull(account: MarketplaceAccount, warehouseCode: String?, skus: [String]?) async throws -> Int64 {
         let payload = PullStockPayload(warehouseCode: warehouseCode, skuList: skus)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let json = try PostgresJSON(encoding: payload, encoder: encoder)
+        var job = JobAdmin.NewJob(jobType: PullStockJob.jobType)
+        job.payload = String(decoding: try encoder.encode(payload), as: UTF8.self)
+        job.accountID = account.id
+        job.name = "Sync Stock from Zortout"
         let key = "zortout.pull_stock:\(account.id):\(warehouseCode ?? "*"):\(skus?.sorted().joined(separator: ",") ?? "*")"
-        let rows = try await database.query(
-            "SELECT marketplace_enqueue('zortout.pull_stock', $1::jsonb, account_id => $2, name => $3, unique_key => $4) AS id",
-            [json, account.id, "Sync Stock from Zortout", String(key.prefix(500))])
-        guard let row = rows.first else { throw JobAdminError.refused("marketplace_enqueue returned no id") }
-        return try row.decode(Int64.self, "id")
+        job.uniqueKey = String(key.prefix(500))
+        return try await database.withConnection { try await JobAdmin(connection: $0).enqueue(job) }
     }
 
-    public struct JobOutcome: Sendable {
-        public var id: Int64
-        public var state: String
-        public var attempts: Int
-        public var result: Data?
-        public var error: String?
-    }
+    /// What `--wait` reports; the same for every marketplace.
+    public typealias JobOutcome = JobAdmin.FinishedJob
 
-    /// Polls the job row until it is done, failed or cancelled (nil = `timeout` passed first).
+    /// Follows the job until it is done, failed or cancelled (nil = `timeout`
+    /// passed first), through `JobAdmin.waitForJob`.
     public func waitForJob(id: Int64, timeout: Duration, every interval: Duration = .milliseconds(250)) async throws -> JobOutcome? {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let rows = try await database.query(
-                "SELECT state, attempts, result::text AS result, error FROM marketplace_job WHERE id = $1", [id])
-            guard let row = rows.first else { throw JobAdminError.notFound("job \(id) is gone") }
-            let state = try row.decode(String.self, "state")
-            if ["done", "failed", "cancelled"].contains(state) {
-                return JobOutcome(id: id, state: state, attempts: try row.decode(Int.self, "attempts"),
-                                  result: row["result"].map { Data($0.utf8) }, error: row["error"])
-            }
-            if ContinuousClock.now >= deadline { return nil }
-            try await Task.sleep(for: interval)
-        }
+        try await database.withConnection { try await JobAdmin(connection: $0).waitForJob(id: id, timeout: timeout, every: interval) }
     }
 
     private func client(for account: MarketplaceAccount) throws -> ZortoutClient {

@@ -18,21 +18,22 @@ struct ClaimAheadTests {
         // Long enough that the two running jobs are still running at the SIGTERM.
         try await h.insertRecordJobs(12, sleepMilliseconds: 5000)
         let worker = try h.worker(["--concurrency", "2", "--prefetch", "10", "--shutdown-grace", "20", "--worker-id", "w"])
-        defer { Task { await h.finish([worker]) } }
-        #expect(try await eventually { try await h.count(Self.heldByWorker, ["w"]) == 12 }, "\(worker.output.suffix(2000))")
-        // The 10 beyond the two slots are claimed (attempt 1, leased) but not started.
-        #expect(try await eventually { try await h.count(Self.buffered, ["w"]) == 10 })
-        #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE attempts = 1") == 12)
-        worker.signal(SIGTERM)
-        #expect(await worker.waitForExit(timeout: .seconds(30)) == 0, "\(worker.output.suffix(2000))")
-        #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done' AND attempts = 1") == 2)
-        #expect(try await h.count("""
-            SELECT count(*) AS n FROM marketplace_job
-             WHERE state = 'pending' AND attempts = 0 AND locked_by IS NULL AND locked_until IS NULL
-               AND started_at IS NULL AND next_run_at <= now() AND errors = '[]'
-            """) == 10)
-        #expect(try await h.count("SELECT count(*) AS n FROM test_execution") == 2)
-        #expect(worker.output.contains("released_unstarted=10"))
+        try await withTeardown(await h.finish([worker])) { () async throws in
+            #expect(try await eventually { try await h.count(Self.heldByWorker, ["w"]) == 12 }, "\(worker.output.suffix(2000))")
+            // The 10 beyond the two slots are claimed (attempt 1, leased) but not started.
+            #expect(try await eventually { try await h.count(Self.buffered, ["w"]) == 10 })
+            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE attempts = 1") == 12)
+            worker.signal(SIGTERM)
+            #expect(await worker.waitForExit(timeout: .seconds(30)) == 0, "\(worker.output.suffix(2000))")
+            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done' AND attempts = 1") == 2)
+            #expect(try await h.count("""
+                SELECT count(*) AS n FROM marketplace_job
+                 WHERE state = 'pending' AND attempts = 0 AND locked_by IS NULL AND locked_until IS NULL
+                   AND started_at IS NULL AND next_run_at <= now() AND errors = '[]'
+                """) == 10)
+            #expect(try await h.count("SELECT count(*) AS n FROM test_execution") == 2)
+            #expect(worker.output.contains("released_unstarted=10"))
+        }
     }
 
     @Test("kill -9 with a full buffer loses no job: once the leases expire, another worker runs every one")
@@ -40,26 +41,27 @@ struct ClaimAheadTests {
         let h = try await EndToEndHarness.make("prefetchkill")
         try await h.insertRecordJobs(12, sleepMilliseconds: 20_000)
         let victim = try h.worker(["--concurrency", "2", "--prefetch", "10", "--lease", "2", "--worker-id", "victim"])
-        defer { Task { await h.finish([victim]) } }
-        #expect(try await eventually { try await h.count(Self.heldByWorker, ["victim"]) == 12 }, "\(victim.output.suffix(2000))")
-        // Past a lease: the buffered jobs' leases were renewed, not left to run out.
-        try await Task.sleep(for: .seconds(3))
-        #expect(try await h.count(Self.heldByWorker, ["victim"]) == 12)
-        #expect(try await h.count(Self.buffered, ["victim"]) == 10)
-        victim.signal(SIGKILL)
-        _ = await victim.waitForExit()
-        try await h.connection.execute("UPDATE marketplace_job SET payload = '{\"sleep_ms\": 10}'")
-        let survivor = try h.worker(["--concurrency", "4", "--lease", "2", "--worker-id", "survivor"])
-        defer { survivor.terminateIfRunning() }
-        #expect(try await eventually(timeout: .seconds(60)) {
-            try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 12
-        }, "\(survivor.output.suffix(2000))")
-        #expect(try await h.count("""
-            SELECT count(*) AS n FROM marketplace_job WHERE attempts = 2 AND errors::text LIKE '%lease expired: worker victim%'
-            """) == 12)
-        #expect(try await h.count("SELECT count(DISTINCT job_id) AS n FROM test_execution") == 12)
-        survivor.signal(SIGTERM)
-        #expect(await survivor.waitForExit(timeout: .seconds(30)) == 0)
+        try await withTeardown(await h.finish([victim])) { () async throws in
+            #expect(try await eventually { try await h.count(Self.heldByWorker, ["victim"]) == 12 }, "\(victim.output.suffix(2000))")
+            // Past a lease: the buffered jobs' leases were renewed, not left to run out.
+            try await Task.sleep(for: .seconds(3))
+            #expect(try await h.count(Self.heldByWorker, ["victim"]) == 12)
+            #expect(try await h.count(Self.buffered, ["victim"]) == 10)
+            victim.signal(SIGKILL)
+            _ = await victim.waitForExit()
+            try await h.connection.execute("UPDATE marketplace_job SET payload = '{\"sleep_ms\": 10}'")
+            let survivor = try h.worker(["--concurrency", "4", "--lease", "2", "--worker-id", "survivor"])
+            defer { survivor.terminateIfRunning() }
+            #expect(try await eventually(timeout: .seconds(60)) {
+                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 12
+            }, "\(survivor.output.suffix(2000))")
+            #expect(try await h.count("""
+                SELECT count(*) AS n FROM marketplace_job WHERE attempts = 2 AND errors::text LIKE '%lease expired: worker victim%'
+                """) == 12)
+            #expect(try await h.count("SELECT count(DISTINCT job_id) AS n FROM test_execution") == 12)
+            survivor.signal(SIGTERM)
+            #expect(await survivor.waitForExit(timeout: .seconds(30)) == 0)
+        }
     }
 
     @Test("jobctl cancel on a buffered job: it never starts, and the worker goes on")
@@ -70,19 +72,20 @@ struct ClaimAheadTests {
             INSERT INTO marketplace_job (job_type, payload, priority) VALUES ('test.record', '{}', 1) RETURNING id
             """).first).decode(Int64.self, "id")
         let worker = try h.worker(["--concurrency", "1", "--prefetch", "5", "--worker-id", "w"])
-        defer { Task { await h.finish([worker]) } }
-        #expect(try await eventually { try await h.count(Self.buffered, ["w"]) == 1 }, "\(worker.output.suffix(2000))")
-        #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE id = $1 AND state = 'running' AND started_at IS NULL",
-                                  [target]) == 1)
-        let cancel = try await h.jobctl(["cancel", String(target)])
-        #expect(cancel.status == 0, "\(cancel.output)")
-        #expect(try await eventually { try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 1 })
-        try await h.insertRecordJobs(1)
-        #expect(try await eventually { try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 2 })
-        #expect(try await h.count("SELECT count(*) AS n FROM test_execution WHERE job_id = $1", [target]) == 0)
-        #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE id = $1 AND state = 'cancelled'", [target]) == 1)
-        #expect(worker.output.contains("buffered job cancelled by operator"))
-        worker.signal(SIGTERM)
-        #expect(await worker.waitForExit(timeout: .seconds(30)) == 0)
+        try await withTeardown(await h.finish([worker])) { () async throws in
+            #expect(try await eventually { try await h.count(Self.buffered, ["w"]) == 1 }, "\(worker.output.suffix(2000))")
+            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE id = $1 AND state = 'running' AND started_at IS NULL",
+                                      [target]) == 1)
+            let cancel = try await h.jobctl(["cancel", String(target)])
+            #expect(cancel.status == 0, "\(cancel.output)")
+            #expect(try await eventually { try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 1 })
+            try await h.insertRecordJobs(1)
+            #expect(try await eventually { try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 2 })
+            #expect(try await h.count("SELECT count(*) AS n FROM test_execution WHERE job_id = $1", [target]) == 0)
+            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE id = $1 AND state = 'cancelled'", [target]) == 1)
+            #expect(worker.output.contains("buffered job cancelled by operator"))
+            worker.signal(SIGTERM)
+            #expect(await worker.waitForExit(timeout: .seconds(30)) == 0)
+        }
     }
 }

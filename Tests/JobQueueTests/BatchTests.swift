@@ -47,61 +47,64 @@ struct BatchTests {
     @Test("100 claimed jobs of a batch type run as one handler call, each with its own result")
     func hundredJobsOneCall() async throws {
         let h = try await WorkerHarness.make("batch100")
-        defer { Task { await h.finish() } }
-        let log = BatchLog()
-        try await insert(h, count: 100)
-        try await h.drain(registry(log), h.configuration(concurrency: 100))
-        #expect(log.callSizes == [100])
-        let rows = try await h.connection.query("""
-            SELECT count(*) FILTER (WHERE state = 'done' AND attempts = 1 AND (result->>'doubled')::int = 2 * (payload->>'n')::int
-                                      AND started_at IS NOT NULL AND started_at <= finished_at) AS good,
-                   count(*) AS n FROM marketplace_job
-            """).first
-        #expect(rows?["good"] == "100")
-        #expect(rows?["n"] == "100")
+        try await withTeardown(await h.finish()) { () async throws in
+            let log = BatchLog()
+            try await insert(h, count: 100)
+            try await h.drain(registry(log), h.configuration(concurrency: 100))
+            #expect(log.callSizes == [100])
+            let rows = try await h.connection.query("""
+                SELECT count(*) FILTER (WHERE state = 'done' AND attempts = 1 AND (result->>'doubled')::int = 2 * (payload->>'n')::int
+                                          AND started_at IS NOT NULL AND started_at <= finished_at) AS good,
+                       count(*) AS n FROM marketplace_job
+                """).first
+            #expect(rows?["good"] == "100")
+            #expect(rows?["n"] == "100")
+        }
     }
 
     @Test("one invalid payload and one handler-rejected job fail alone; the other 98 of the batch are done")
     func badJobsFailAlone() async throws {
         let h = try await WorkerHarness.make("batchbad")
-        defer { Task { await h.finish() } }
-        let log = BatchLog()
-        try await insert(h, count: 98)
-        let bad = try await h.insert(DoublingBatchJob.jobType, #"{"n": "seven"}"#)
-        let negative = try await h.insert(DoublingBatchJob.jobType, #"{"n": -1}"#)
-        try await h.drain(registry(log), h.configuration(concurrency: 100))
-        #expect(log.callSizes == [99], "the undecodable payload is never passed in")
-        let badRow = try await h.job(bad)
-        #expect(badRow["state"] == "failed")
-        #expect(badRow["error"]?.contains("invalid payload for test.batch_double") == true)
-        #expect(badRow["error"]?.contains("n") == true)
-        let negativeRow = try await h.job(negative)
-        #expect(negativeRow["state"] == "failed")
-        #expect(negativeRow["error"] == "n must not be negative, got -1")
-        #expect(try await h.connection.query(
-            "SELECT count(*) AS n FROM marketplace_job WHERE state = 'done' AND attempts = 1").first?["n"] == "98")
+        try await withTeardown(await h.finish()) { () async throws in
+            let log = BatchLog()
+            try await insert(h, count: 98)
+            let bad = try await h.insert(DoublingBatchJob.jobType, #"{"n": "seven"}"#)
+            let negative = try await h.insert(DoublingBatchJob.jobType, #"{"n": -1}"#)
+            try await h.drain(registry(log), h.configuration(concurrency: 100))
+            #expect(log.callSizes == [99], "the undecodable payload is never passed in")
+            let badRow = try await h.job(bad)
+            #expect(badRow["state"] == "failed")
+            #expect(badRow["error"]?.contains("invalid payload for test.batch_double") == true)
+            #expect(badRow["error"]?.contains("n") == true)
+            let negativeRow = try await h.job(negative)
+            #expect(negativeRow["state"] == "failed")
+            #expect(negativeRow["error"] == "n must not be negative, got -1")
+            #expect(try await h.connection.query(
+                "SELECT count(*) AS n FROM marketplace_job WHERE state = 'done' AND attempts = 1").first?["n"] == "98")
+        }
     }
 
     @Test("a batch call that throws is a retryable failed attempt of each of its jobs, even for a permanent error")
     func throwingBatchRetriesEachJob() async throws {
         let h = try await WorkerHarness.make("batchthrow")
-        defer { Task { await h.finish() } }
-        let log = BatchLog()
-        try await insert(h, count: 20, payload: "jsonb_build_object('n', i, 'fail_first_attempt', true)")
-        // Not a drain: exit-when-idle would leave the retries pending.
-        let worker = h.background(registry(log), h.configuration(concurrency: 100, exitWhenIdle: false,
-                                                                 retryBase: .milliseconds(20), jitter: 0))
-        defer { worker.cancel() }
-        #expect(try await eventually {
-            try await h.connection.query("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'").first?["n"] == "20"
-        })
-        #expect(log.callSizes.first == 20)
-        #expect(log.callSizes.reduce(0, +) == 40, "each job ran twice: \(log.callSizes)")
-        let rows = try await h.connection.query("""
-            SELECT count(*) AS n FROM marketplace_job
-             WHERE state = 'done' AND attempts = 2 AND jsonb_array_length(errors) = 1
-               AND errors->0->>'kind' = 'retry' AND errors->0->>'error' LIKE '%catalog read failed%'
-            """).first
-        #expect(rows?["n"] == "20")
+        try await withTeardown(await h.finish()) { () async throws in
+            let log = BatchLog()
+            try await insert(h, count: 20, payload: "jsonb_build_object('n', i, 'fail_first_attempt', true)")
+            // Not a drain: exit-when-idle would leave the retries pending.
+            let worker = h.background(registry(log), h.configuration(concurrency: 100, exitWhenIdle: false,
+                                                                     retryBase: .milliseconds(20), jitter: 0))
+            defer { worker.cancel() }
+            #expect(try await eventually {
+                try await h.connection.query("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'").first?["n"] == "20"
+            })
+            #expect(log.callSizes.first == 20)
+            #expect(log.callSizes.reduce(0, +) == 40, "each job ran twice: \(log.callSizes)")
+            let rows = try await h.connection.query("""
+                SELECT count(*) AS n FROM marketplace_job
+                 WHERE state = 'done' AND attempts = 2 AND jsonb_array_length(errors) = 1
+                   AND errors->0->>'kind' = 'retry' AND errors->0->>'error' LIKE '%catalog read failed%'
+                """).first
+            #expect(rows?["n"] == "20")
+        }
     }
 }

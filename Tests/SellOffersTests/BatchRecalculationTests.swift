@@ -3,6 +3,7 @@ import JobQueue
 import Postgres
 import SellOffers
 import Testing
+import TestSupport
 
 /// `sell_offer.recalculate` as a batch handler, called the way the worker
 /// calls it (`AnyJobHandler.runBatch` with real contexts) against PostgreSQL.
@@ -34,45 +35,46 @@ import Testing
     /// TTL, their offer links, and a result per job.
     @Test func aHundredRecalculationsInOneBatch() async throws {
         let harness = try await SellOfferHarness.make("batch100")
-        defer { Task { await harness.close() } }
-        var registry = HandlerRegistry()
-        registry.register(RecalculateOrderPriceJob(service: OrderPriceService(ttlSeconds: 120)))
-        let handler = try SellOfferHarness.recalculateHandler(registry)
-        #expect(handler.isBatch && handler.maxBatchSize == 100)
+        try await withTeardown(await harness.close()) { () async throws in
+            var registry = HandlerRegistry()
+            registry.register(RecalculateOrderPriceJob(service: OrderPriceService(ttlSeconds: 120)))
+            let handler = try SellOfferHarness.recalculateHandler(registry)
+            #expect(handler.isBatch && handler.maxBatchSize == 100)
 
-        var cases: [(a: Int, b: Int, payment: String)] = []
-        for a in [1, 3, 9, 10, 12] { for b in 1...10 { for payment in ["PM-1", "PM-3"] { cases.append((a, b, payment)) } } }
-        #expect(cases.count == 100)
-        let outcomes = try await harness.runBatch(cases.map { Self.payload(["SO-A": $0.a, "SO-B": $0.b], "BKK", $0.payment) },
-                                                  handler: handler)
-        #expect(outcomes.count == 100)
-        let ids = try await harness.orderPriceIDs(cases.map { .example(["SO-A": $0.a, "SO-B": $0.b], "BKK", "DM-1", $0.payment) })
-        for (index, item) in cases.enumerated() {
-            let expected = Self.expectedTotal(a: item.a, b: item.b, payment: item.payment)
-            let result = try outcomes[index].get()
-            #expect(result.orderPriceId == ids[index])
-            #expect(result.status == "complete" && result.total == expected, "\(item): \(result.total ?? "nil"), expected \(expected)")
-            #expect(result.expiresAt.timeIntervalSince(result.calculatedAt) == 120)
-        }
-        // E1 and E4 of the design doc are among them.
-        #expect(try outcomes[cases.firstIndex { $0 == (3, 8, "PM-1") }!].get().total == "813.40")
-        #expect(try outcomes[cases.firstIndex { $0 == (3, 8, "PM-3") }!].get().total == "795.60")
+            var cases: [(a: Int, b: Int, payment: String)] = []
+            for a in [1, 3, 9, 10, 12] { for b in 1...10 { for payment in ["PM-1", "PM-3"] { cases.append((a, b, payment)) } } }
+            #expect(cases.count == 100)
+            let outcomes = try await harness.runBatch(cases.map { Self.payload(["SO-A": $0.a, "SO-B": $0.b], "BKK", $0.payment) },
+                                                      handler: handler)
+            #expect(outcomes.count == 100)
+            let ids = try await harness.orderPriceIDs(cases.map { .example(["SO-A": $0.a, "SO-B": $0.b], "BKK", "DM-1", $0.payment) })
+            for (index, item) in cases.enumerated() {
+                let expected = Self.expectedTotal(a: item.a, b: item.b, payment: item.payment)
+                let result = try outcomes[index].get()
+                #expect(result.orderPriceId == ids[index])
+                #expect(result.status == "complete" && result.total == expected, "\(item): \(result.total ?? "nil"), expected \(expected)")
+                #expect(result.expiresAt.timeIntervalSince(result.calculatedAt) == 120)
+            }
+            // E1 and E4 of the design doc are among them.
+            #expect(try outcomes[cases.firstIndex { $0 == (3, 8, "PM-1") }!].get().total == "813.40")
+            #expect(try outcomes[cases.firstIndex { $0 == (3, 8, "PM-3") }!].get().total == "795.60")
 
-        let rows = try await harness.pool.query("""
-            SELECT order_price_id, total::text AS total, status, extract(epoch FROM expires_at - calculated_at)::integer AS ttl
-              FROM order_price
-            """).rows
-        #expect(rows.count == 100)
-        let totals = Dictionary(uniqueKeysWithValues: rows.map { ($0["order_price_id"] ?? "", $0["total"] ?? "") })
-        for (index, item) in cases.enumerated() {
-            #expect(totals[ids[index]] == Self.expectedTotal(a: item.a, b: item.b, payment: item.payment))
+            let rows = try await harness.pool.query("""
+                SELECT order_price_id, total::text AS total, status, extract(epoch FROM expires_at - calculated_at)::integer AS ttl
+                  FROM order_price
+                """).rows
+            #expect(rows.count == 100)
+            let totals = Dictionary(uniqueKeysWithValues: rows.map { ($0["order_price_id"] ?? "", $0["total"] ?? "") })
+            for (index, item) in cases.enumerated() {
+                #expect(totals[ids[index]] == Self.expectedTotal(a: item.a, b: item.b, payment: item.payment))
+            }
+            #expect(rows.allSatisfy { $0["status"] == "complete" && $0["ttl"] == "120" })
+            let shape = try #require(try await harness.pool.query("""
+                SELECT (SELECT count(DISTINCT calculated_at) FROM order_price) AS stamps,
+                       (SELECT count(*) FROM order_price_sell_offer) AS links
+                """).first)
+            #expect(shape["stamps"] == "1" && shape["links"] == "200")
         }
-        #expect(rows.allSatisfy { $0["status"] == "complete" && $0["ttl"] == "120" })
-        let shape = try #require(try await harness.pool.query("""
-            SELECT (SELECT count(DISTINCT calculated_at) FROM order_price) AS stamps,
-                   (SELECT count(*) FROM order_price_sell_offer) AS links
-            """).first)
-        #expect(shape["stamps"] == "1" && shape["links"] == "200")
     }
 
     /// The batch path and the worker's one-job-at-a-time path write the same
@@ -80,29 +82,30 @@ import Testing
     @Test func batchAndSingleJobsWriteTheSameRows() async throws {
         let batched = try await SellOfferHarness.make("batchsame")
         let single = try await SellOfferHarness.make("singlesame")
-        defer { Task { await batched.close(); await single.close() } }
-        var payloads: [String] = []
-        for a in [1, 9, 10, 12, 40] {
-            for location in ["BKK", "CNX"] {
-                for payment in ["PM-1", "PM-2", "PM-3"] { payloads.append(Self.payload(["SO-A": a, "SO-B": 2], location, payment)) }
+        try await withTeardown(await (batched.close(), single.close())) { () async throws in
+            var payloads: [String] = []
+            for a in [1, 9, 10, 12, 40] {
+                for location in ["BKK", "CNX"] {
+                    for payment in ["PM-1", "PM-2", "PM-3"] { payloads.append(Self.payload(["SO-A": a, "SO-B": 2], location, payment)) }
+                }
+                payloads.append(Self.payload(["SO-A": a, "SO-Z": 1], reason: "catalog change"))
             }
-            payloads.append(Self.payload(["SO-A": a, "SO-Z": 1], reason: "catalog change"))
+            _ = try await batched.runBatch(payloads)
+            for payload in payloads { try await single.enqueue("sell_offer.recalculate", payload) }
+            try await single.drain()
+            let query = """
+                SELECT order_price_id, sell_offer_quantities::text, deliver_to_location_id, delivery_method_id, payment_method_id,
+                       order_quantity, order_subtotal::text, sell_offer_prices::text, delivery_price::text, payment_price::text,
+                       total::text, currency, status, errors_found::text, extract(epoch FROM expires_at - calculated_at)::integer
+                  FROM order_price ORDER BY order_price_id
+                """
+            let batchedRows = try await batched.pool.query(query).rows.map(\.cells)
+            let singleRows = try await single.pool.query(query).rows.map(\.cells)
+            #expect(batchedRows.count == payloads.count)
+            #expect(batchedRows == singleRows)
+            let links = "SELECT sell_offer_id, order_price_id FROM order_price_sell_offer ORDER BY 1, 2"
+            #expect(try await batched.pool.query(links).rows.map(\.cells) == (try await single.pool.query(links).rows.map(\.cells)))
         }
-        _ = try await batched.runBatch(payloads)
-        for payload in payloads { try await single.enqueue("sell_offer.recalculate", payload) }
-        try await single.drain()
-        let query = """
-            SELECT order_price_id, sell_offer_quantities::text, deliver_to_location_id, delivery_method_id, payment_method_id,
-                   order_quantity, order_subtotal::text, sell_offer_prices::text, delivery_price::text, payment_price::text,
-                   total::text, currency, status, errors_found::text, extract(epoch FROM expires_at - calculated_at)::integer
-              FROM order_price ORDER BY order_price_id
-            """
-        let batchedRows = try await batched.pool.query(query).rows.map(\.cells)
-        let singleRows = try await single.pool.query(query).rows.map(\.cells)
-        #expect(batchedRows.count == payloads.count)
-        #expect(batchedRows == singleRows)
-        let links = "SELECT sell_offer_id, order_price_id FROM order_price_sell_offer ORDER BY 1, 2"
-        #expect(try await batched.pool.query(links).rows.map(\.cells) == (try await single.pool.query(links).rows.map(\.cells)))
     }
 
     /// Every job gets its own outcome: a payload that does not decode and one
@@ -111,36 +114,37 @@ import Testing
     /// rest of the batch is priced and stored.
     @Test func badJobsFailAloneInsideABatch() async throws {
         let harness = try await SellOfferHarness.make("batchbad")
-        defer { Task { await harness.close() } }
-        let payloads = [
-            Self.payload(["SO-A": 3, "SO-B": 8]),
-            #"{"sellOfferQuantities": {"SO-A": 0}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}"#,
-            #"{"sellOfferQuantities": "#,
-            Self.payload(["SO-A": 3, "SO-X": 1]),
-            Self.payload(["SO-A": 3, "SO-Y": 1], reason: "catalog change"),
-            Self.payload(["SO-A": 3, "SO-B": 8], "CNX"),
-            Self.payload(["SO-A": 12]),
-        ]
-        let outcomes = try await harness.runBatch(payloads)
-        #expect(outcomes.count == payloads.count)
-        #expect(try outcomes[0].get().total == "813.40")
-        guard case .failure(.permanent(let invalid)) = outcomes[1] else { Issue.record("job 2: \(outcomes[1])"); return }
-        #expect(invalid == "invalid sell_offer.recalculate payload: sellOfferQuantities.SO-A: quantity must be a positive whole number, got 0")
-        guard case .failure(.permanent(let undecodable)) = outcomes[2] else { Issue.record("job 3: \(outcomes[2])"); return }
-        #expect(undecodable.hasPrefix("invalid payload for sell_offer.recalculate: "), "\(undecodable)")
-        guard case .failure(.permanent(let unknown)) = outcomes[3] else { Issue.record("job 4: \(outcomes[3])"); return }
-        #expect(unknown.hasPrefix("sellOfferQuantities: unknown sell offer id SO-X; order price "), "\(unknown)")
-        let repriced = try outcomes[4].get()
-        #expect(repriced.status == "error" && repriced.errors == ["sell offer SO-Y does not exist"])
-        let e2 = try outcomes[5].get()
-        #expect(e2.status == "error" && e2.errors == ["delivery method DM-1 has no rate for location CNX (plan P1)"])
-        #expect(try outcomes[6].get().total == "1225.40")
+        try await withTeardown(await harness.close()) { () async throws in
+            let payloads = [
+                Self.payload(["SO-A": 3, "SO-B": 8]),
+                #"{"sellOfferQuantities": {"SO-A": 0}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}"#,
+                #"{"sellOfferQuantities": "#,
+                Self.payload(["SO-A": 3, "SO-X": 1]),
+                Self.payload(["SO-A": 3, "SO-Y": 1], reason: "catalog change"),
+                Self.payload(["SO-A": 3, "SO-B": 8], "CNX"),
+                Self.payload(["SO-A": 12]),
+            ]
+            let outcomes = try await harness.runBatch(payloads)
+            #expect(outcomes.count == payloads.count)
+            #expect(try outcomes[0].get().total == "813.40")
+            guard case .failure(.permanent(let invalid)) = outcomes[1] else { Issue.record("job 2: \(outcomes[1])"); return }
+            #expect(invalid == "invalid sell_offer.recalculate payload: sellOfferQuantities.SO-A: quantity must be a positive whole number, got 0")
+            guard case .failure(.permanent(let undecodable)) = outcomes[2] else { Issue.record("job 3: \(outcomes[2])"); return }
+            #expect(undecodable.hasPrefix("invalid payload for sell_offer.recalculate: "), "\(undecodable)")
+            guard case .failure(.permanent(let unknown)) = outcomes[3] else { Issue.record("job 4: \(outcomes[3])"); return }
+            #expect(unknown.hasPrefix("sellOfferQuantities: unknown sell offer id SO-X; order price "), "\(unknown)")
+            let repriced = try outcomes[4].get()
+            #expect(repriced.status == "error" && repriced.errors == ["sell offer SO-Y does not exist"])
+            let e2 = try outcomes[5].get()
+            #expect(e2.status == "error" && e2.errors == ["delivery method DM-1 has no rate for location CNX (plan P1)"])
+            #expect(try outcomes[6].get().total == "1225.40")
 
-        // Rows for the five that could be priced: the unknown-offer ones too, as errors.
-        #expect(try await harness.pool.query("SELECT count(*) AS n FROM order_price").first?["n"] == "5")
-        let unknownRow = try #require(try await harness.orderPrice(.example(["SO-A": 3, "SO-X": 1])))
-        #expect(unknownRow["status"] == "error" && unknownRow["errors_found"] == #"{"sell offer SO-X does not exist"}"#)
-        #expect(try await harness.orderPrice(.example(["SO-A": 3, "SO-B": 8], "CNX"))?["total"] == nil)
+            // Rows for the five that could be priced: the unknown-offer ones too, as errors.
+            #expect(try await harness.pool.query("SELECT count(*) AS n FROM order_price").first?["n"] == "5")
+            let unknownRow = try #require(try await harness.orderPrice(.example(["SO-A": 3, "SO-X": 1])))
+            #expect(unknownRow["status"] == "error" && unknownRow["errors_found"] == #"{"sell offer SO-X does not exist"}"#)
+            #expect(try await harness.orderPrice(.example(["SO-A": 3, "SO-B": 8], "CNX"))?["total"] == nil)
+        }
     }
 
     /// Jobs for the same order price in one batch (a caller's and a trigger's,
@@ -148,18 +152,19 @@ import Testing
     /// still gets the result.
     @Test func duplicateOrderPricesInOneBatch() async throws {
         let harness = try await SellOfferHarness.make("batchdup")
-        defer { Task { await harness.close() } }
-        let outcomes = try await harness.runBatch([
-            Self.payload(["SO-A": 3, "SO-B": 8]),
-            #"{"paymentMethodId": "PM-1", "sellOfferQuantities": {"SO-B": 8, "SO-A": 3}, "deliveryMethodId": "DM-1", "deliverToLocationId": "BKK"}"#,
-            Self.payload(["SO-A": 12]),
-            Self.payload(["SO-A": 3, "SO-B": 8], reason: "catalog change"),
-        ])
-        let results = try outcomes.map { try $0.get() }
-        #expect(results.map(\.total) == ["813.40", "813.40", "1225.40", "813.40"])
-        #expect(Set([results[0], results[1], results[3]].map(\.orderPriceId)).count == 1)
-        #expect(try await harness.pool.query("SELECT count(*) AS n FROM order_price").first?["n"] == "2")
-        #expect(try await harness.pool.query("SELECT count(*) AS n FROM order_price_sell_offer").first?["n"] == "3")
+        try await withTeardown(await harness.close()) { () async throws in
+            let outcomes = try await harness.runBatch([
+                Self.payload(["SO-A": 3, "SO-B": 8]),
+                #"{"paymentMethodId": "PM-1", "sellOfferQuantities": {"SO-B": 8, "SO-A": 3}, "deliveryMethodId": "DM-1", "deliverToLocationId": "BKK"}"#,
+                Self.payload(["SO-A": 12]),
+                Self.payload(["SO-A": 3, "SO-B": 8], reason: "catalog change"),
+            ])
+            let results = try outcomes.map { try $0.get() }
+            #expect(results.map(\.total) == ["813.40", "813.40", "1225.40", "813.40"])
+            #expect(Set([results[0], results[1], results[3]].map(\.orderPriceId)).count == 1)
+            #expect(try await harness.pool.query("SELECT count(*) AS n FROM order_price").first?["n"] == "2")
+            #expect(try await harness.pool.query("SELECT count(*) AS n FROM order_price_sell_offer").first?["n"] == "3")
+        }
     }
 
     /// Concurrent batches over the same order prices, listed in opposite
@@ -167,47 +172,50 @@ import Testing
     /// global order, and every row ends with the catalog's figures.
     @Test func concurrentOverlappingBatchesDoNotDeadlock() async throws {
         let harness = try await SellOfferHarness.make("batchlock")
-        defer { Task { await harness.close() } }
-        let payloads = (1...30).map { Self.payload(["SO-A": $0, "SO-B": 1]) }
-        try await withThrowingTaskGroup(of: [Outcome].self) { group in
-            for round in 0..<4 {
-                group.addTask { try await harness.runBatch(round % 2 == 0 ? payloads : payloads.reversed()) }
+        try await withTeardown(await harness.close()) { () async throws in
+            let payloads = (1...30).map { Self.payload(["SO-A": $0, "SO-B": 1]) }
+            try await withThrowingTaskGroup(of: [Outcome].self) { group in
+                for round in 0..<4 {
+                    group.addTask { try await harness.runBatch(round % 2 == 0 ? payloads : payloads.reversed()) }
+                }
+                for try await outcomes in group {
+                    #expect(outcomes.count == 30)
+                    #expect(outcomes.allSatisfy { (try? $0.get().status) == "complete" })
+                }
             }
-            for try await outcomes in group {
-                #expect(outcomes.count == 30)
-                #expect(outcomes.allSatisfy { (try? $0.get().status) == "complete" })
-            }
+            let rows = try await harness.pool.query("SELECT count(*) AS n, count(DISTINCT total) AS totals FROM order_price").first
+            #expect(rows?["n"] == "30" && rows?["totals"] == "30")
+            #expect(try await harness.orderPrice(.example(["SO-A": 3, "SO-B": 1]))?["total"]
+                    == Self.expectedTotal(a: 3, b: 1, payment: "PM-1"))
         }
-        let rows = try await harness.pool.query("SELECT count(*) AS n, count(DISTINCT total) AS totals FROM order_price").first
-        #expect(rows?["n"] == "30" && rows?["totals"] == "30")
-        #expect(try await harness.orderPrice(.example(["SO-A": 3, "SO-B": 1]))?["total"]
-                == Self.expectedTotal(a: 3, b: 1, payment: "PM-1"))
     }
 
     /// Aggregates follow a batch of recalculations, as they follow single ones.
     @Test func aggregatesFollowABatch() async throws {
         let harness = try await SellOfferHarness.make("batchagg")
-        defer { Task { await harness.close() } }
-        try await harness.enqueue("sell_offer.aggregate", AggregateTests.e6)
-        try await harness.drain()
-        try await harness.pool.execute("UPDATE sell_offer_price_tier SET unit_price = 80.00 WHERE sell_offer_id = 'SO-A' AND basis = 'orderQty'")
-        let pending = try await harness.pendingJobs("sell_offer.recalculate")
-        #expect(pending.count == 4)
-        let outcomes = try await harness.runBatch(pending.map(\.payload))
-        #expect(outcomes.allSatisfy { (try? $0.get()) != nil })
-        let row = try #require(try await harness.pool.query("""
-            SELECT min_total::text AS min, max_total::text AS max, average_total::text AS average FROM sell_offer_price_aggregate
-            """).first)
-        #expect(row["min"] == "300.90" && row["max"] == "313.85" && row["average"] == "307.38")
+        try await withTeardown(await harness.close()) { () async throws in
+            try await harness.enqueue("sell_offer.aggregate", AggregateTests.e6)
+            try await harness.drain()
+            try await harness.pool.execute("UPDATE sell_offer_price_tier SET unit_price = 80.00 WHERE sell_offer_id = 'SO-A' AND basis = 'orderQty'")
+            let pending = try await harness.pendingJobs("sell_offer.recalculate")
+            #expect(pending.count == 4)
+            let outcomes = try await harness.runBatch(pending.map(\.payload))
+            #expect(outcomes.allSatisfy { (try? $0.get()) != nil })
+            let row = try #require(try await harness.pool.query("""
+                SELECT min_total::text AS min, max_total::text AS max, average_total::text AS average FROM sell_offer_price_aggregate
+                """).first)
+            #expect(row["min"] == "300.90" && row["max"] == "313.85" && row["average"] == "307.38")
+        }
     }
 
     /// A batch whose database work fails throws, so the worker retries every job of it.
     @Test func aDatabaseFailureThrowsForTheWholeBatch() async throws {
         let harness = try await SellOfferHarness.make("batchfail")
-        defer { Task { await harness.close() } }
-        try await harness.pool.execute("ALTER TABLE order_price RENAME TO order_price_gone")
-        await #expect(throws: PostgresError.self) {
-            _ = try await harness.runBatch([Self.payload(["SO-A": 3]), Self.payload(["SO-B": 2])])
+        try await withTeardown(await harness.close()) { () async throws in
+            try await harness.pool.execute("ALTER TABLE order_price RENAME TO order_price_gone")
+            await #expect(throws: PostgresError.self) {
+                _ = try await harness.runBatch([Self.payload(["SO-A": 3]), Self.payload(["SO-B": 2])])
+            }
         }
     }
 }

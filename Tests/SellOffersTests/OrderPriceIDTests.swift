@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import SellOffers
 
 /// `order_price_id` and `aggregate_id` are PostgreSQL's `sha256()` of the
@@ -8,8 +9,11 @@ import SellOffers
 @Suite(.serialized) struct OrderPriceIDTests {
     func digests(_ texts: [String]) async throws -> [String] {
         let harness = try await SellOfferHarness.make("sha", seed: false)
-        defer { Task { await harness.close() } }
-        return try await OrderPriceService.hexDigests(texts, database: harness.pool)
+        var digests: [String] = []
+        try await withTeardown(await harness.close()) {
+            digests = try await OrderPriceService.hexDigests(texts, database: harness.pool)
+        }
+        return digests
     }
 
     @Test func fipsVectors() async throws {

@@ -61,7 +61,7 @@ struct PricingPropertyTests {
     }
 
     @Test(arguments: 0..<400)
-    func properties(seed: Int) {
+    func properties(seed: Int) throws {
         let (catalog, request) = Self.randomCase(seed: UInt64(seed))
         let result = OrderPricer.price(request, catalog: catalog)
         let thb = Self.thb
@@ -82,8 +82,13 @@ struct PricingPropertyTests {
 
         if unpriced.isEmpty {
             #expect(result.status == .complete, "seed \(seed): \(result.errors)")
-            guard let subtotal = result.subtotal, let delivery = result.deliveryPrice, let payment = result.paymentPrice,
-                  let total = result.total else { return }
+            // A complete price has every figure and a line per sell offer, so the
+            // per-line checks above ran for each of them.
+            #expect(result.lines.count == request.sellOfferQuantities.count, "seed \(seed)")
+            let subtotal = try #require(result.subtotal, "seed \(seed)")
+            let delivery = try #require(result.deliveryPrice, "seed \(seed)")
+            let payment = try #require(result.paymentPrice, "seed \(seed)")
+            let total = try #require(result.total, "seed \(seed)")
             #expect(total == subtotal + delivery + payment, "seed \(seed)")
             #expect(subtotal == result.lines.reduce(Decimal(0)) { $0 + $1.lineTotal }, "seed \(seed)")
             #expect(delivery == result.plans.reduce(Decimal(0)) { $0 + $1.delivery }, "seed \(seed)")

@@ -4,6 +4,7 @@ import JobQueue
 import MarketplaceSim
 import Testing
 import Zortout
+import TestSupport
 
 /// The client against the simulator: how each kind of answer maps to data or
 /// to a job outcome.
@@ -17,10 +18,11 @@ struct ZortoutClientTests {
                        _ body: (ZortoutClient, ZortoutSimulator) async throws -> Void) async throws {
         let simulator = try await ZortoutSimulator.start(catalogue: .seeded(size: 30), credentials: ZortoutFixture.credentials,
                                                          faults: faults)
-        defer { Task { await simulator.stop() } }
-        let client = ZortoutClient(baseURL: simulator.baseURL, credentials: Self.credentials,
-                                   http: URLSessionHTTPClient(), timeout: timeout)
-        try await body(client, simulator)
+        try await withTeardown(await simulator.stop()) {
+            let client = ZortoutClient(baseURL: simulator.baseURL, credentials: Self.credentials,
+                                       http: URLSessionHTTPClient(), timeout: timeout)
+            try await body(client, simulator)
+        }
     }
 
     @Test func pagesAndQuotaNotice() async throws {

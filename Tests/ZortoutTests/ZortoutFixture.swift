@@ -110,8 +110,13 @@ struct ZortoutFixture {
     func runUntilFinished(job: Int64, timeout: Duration = .seconds(30)) async throws -> JobRow {
         let worker = worker(exitWhenIdle: false)
         let task = Task { try await worker.run() }
-        defer { task.cancel() }
-        _ = try await eventually(timeout: timeout) { ["done", "failed"].contains(try await self.job(job).state) }
+        do {
+            _ = try await eventually(timeout: timeout) { ["done", "failed"].contains(try await self.job(job).state) }
+        } catch {
+            await stopAndWait(task)
+            throw error
+        }
+        await stopAndWait(task)
         return try await self.job(job)
     }
 

@@ -34,6 +34,7 @@ public struct JobAdmin: Sendable {
         do {
             _ = try JSONSerialization.jsonObject(with: Data(job.payload.utf8), options: [.fragmentsAllowed])
         } catch {
+            if let nesting = DecodingErrorText.tooDeep(Data(job.payload.utf8)) { throw JobAdminError.invalid("the payload is \(nesting)") }
             throw JobAdminError.invalid("the payload is not valid JSON: \(Self.jsonErrorText(error))")
         }
         do {
@@ -142,31 +143,24 @@ public struct JobAdmin: Sendable {
     // MARK: Changing state
 
     /// Makes a pending, failed or cancelled job (or, with `again`, a done one)
-    /// due now and wakes idle workers. Refuses a running job.
+    /// due now and wakes idle workers. Refuses a running job. The rules live
+    /// in `marketplace_job_run_now` (migration 0004); this maps its refusals.
     @discardableResult
     public func runNow(id: Int64, again: Bool = false) async throws -> JobState {
-        try await connection.transaction { connection in
-            let current = try await lockedState(id: id, on: connection)
-            switch current.state {
-            case .running:
-                throw JobAdminError.refused("job \(id) is running on \(current.lockedBy ?? "a worker") right now; wait for it to finish, or jobctl cancel \(id) first")
-            case .done where !again:
-                throw JobAdminError.refused("job \(id) is already done; pass --again to run it once more")
-            case .pending, .failed, .cancelled, .done:
-                break
-            }
-            try await uniqueUpdate(id: id, on: connection, """
-                UPDATE marketplace_job
-                   SET state = 'pending', next_run_at = now(), finished_at = NULL, locked_by = NULL, locked_until = NULL,
-                       result = CASE WHEN state = 'done' THEN NULL ELSE result END, updated_at = now()
-                 WHERE id = $1
-                """)
-            try await connection.execute("SELECT pg_notify($1, '')", [Worker.wakeChannel])
-            return current.state
+        let row: PostgresRow?
+        do {
+            row = try await connection.query("SELECT marketplace_job_run_now($1, again => $2) AS previous", [id, again]).first
+        } catch let error as PostgresError {
+            throw Self.refusal(error) ?? error
         }
+        guard let text = row?["previous"], let previous = JobState(rawValue: text) else {
+            throw JobAdminError.invalid("marketplace_job_run_now returned no known state for job \(id)")
+        }
+        return previous
     }
 
-    /// failed → pending with attempts reset; the error history is kept.
+    /// failed → pending with attempts reset; the error history is kept. A job
+    /// whose unique_key another job covers (`marketplace_job_superseded`) is refused.
     public func retry(id: Int64) async throws {
         try await connection.transaction { connection in
             let current = try await lockedState(id: id, on: connection)
@@ -174,25 +168,42 @@ public struct JobAdmin: Sendable {
                 let hint = current.state == .cancelled || current.state == .done ? " (jobctl run-now \(id) runs it anyway)" : ""
                 throw JobAdminError.refused("job \(id) is \(current.state.rawValue), not failed; only failed jobs are retried\(hint)")
             }
-            try await uniqueUpdate(id: id, on: connection, """
-                UPDATE marketplace_job
-                   SET state = 'pending', attempts = 0, next_run_at = now(), finished_at = NULL, updated_at = now()
-                 WHERE id = $1
-                """)
+            if let covering = try await connection.query(
+                "SELECT superseded_by FROM marketplace_job_superseded(ARRAY[$1::bigint])", [id]).first?["superseded_by"] {
+                throw JobAdminError.refused("pending job \(covering) already has this job's unique_key; that one will do the work (jobctl show \(covering))")
+            }
+            do {
+                try await connection.execute("""
+                    UPDATE marketplace_job
+                       SET state = 'pending', attempts = 0, next_run_at = now(), finished_at = NULL, updated_at = now()
+                     WHERE id = $1
+                    """, [id])
+            } catch let error as PostgresError where error.sqlState == PostgresServerError.uniqueViolation {
+                // A pending job with the key was inserted since the check above.
+                throw JobAdminError.refused("another pending job already has this job's unique_key; that one will do the work (jobctl list --state pending)")
+            }
             try await connection.execute("SELECT pg_notify($1, '')", [Worker.wakeChannel])
         }
     }
 
-    /// Retries every failed job (of one type). Jobs whose unique_key is held by
-    /// a pending job are left failed, since the pending one covers them.
+    /// Retries every failed job (of one type). Jobs that
+    /// `marketplace_job_superseded` says another job covers (a pending job
+    /// holds the key, or a newer failed one of this set has it) are left
+    /// failed: the covering one does the work.
     public func retryAllFailed(jobType: String?) async throws -> Int {
         try await connection.transaction { connection in
             let count = try await connection.execute("""
+                WITH failed AS (
+                    SELECT id FROM marketplace_job
+                     WHERE state = 'failed' AND ($1::text IS NULL OR job_type = $1)
+                       FOR UPDATE
+                ), covered AS (
+                    SELECT id FROM marketplace_job_superseded(ARRAY(SELECT id FROM failed))
+                )
                 UPDATE marketplace_job j
                    SET state = 'pending', attempts = 0, next_run_at = now(), finished_at = NULL, updated_at = now()
-                 WHERE j.state = 'failed' AND ($1::text IS NULL OR j.job_type = $1)
-                   AND (j.unique_key IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM marketplace_job d WHERE d.unique_key = j.unique_key AND d.state = 'pending'))
+                  FROM failed f
+                 WHERE j.id = f.id AND f.id NOT IN (SELECT id FROM covered)
                 """, [jobType])
             if count > 0 { try await connection.execute("SELECT pg_notify($1, '')", [Worker.wakeChannel]) }
             return count
@@ -200,7 +211,8 @@ public struct JobAdmin: Sendable {
     }
 
     /// pending → cancelled at once; running → cancelled, and its worker
-    /// cancels the handler on the NOTIFY (or at its next heartbeat).
+    /// cancels the handler on the NOTIFY (or at its next heartbeat). The
+    /// change and the NOTIFY are `marketplace_job_cancel` (migration 0004).
     @discardableResult
     public func cancel(id: Int64) async throws -> JobState {
         try await connection.transaction { connection in
@@ -208,16 +220,12 @@ public struct JobAdmin: Sendable {
             guard current.state == .pending || current.state == .running else {
                 throw JobAdminError.refused("job \(id) is already \(current.state.rawValue); nothing to cancel")
             }
-            try await connection.execute("""
-                UPDATE marketplace_job
-                   SET state = 'cancelled', finished_at = now(), locked_by = NULL, locked_until = NULL,
-                       error = coalesce(error, 'cancelled by operator'), updated_at = now()
-                 WHERE id = $1
-                """, [id])
-            if current.state == .running {
-                try await connection.execute("SELECT pg_notify($1, $2)", [Worker.cancelChannel, String(id)])
+            let row = try await connection.query(
+                "SELECT previous_state FROM marketplace_job_cancel(ARRAY[$1::bigint], 'cancelled by operator')", [id]).first
+            guard let text = row?["previous_state"], let previous = JobState(rawValue: text) else {
+                throw JobAdminError.invalid("marketplace_job_cancel did not cancel job \(id)")
             }
-            return current.state
+            return previous
         }
     }
 
@@ -285,12 +293,14 @@ public struct JobAdmin: Sendable {
         return (state, row["locked_by"])
     }
 
-    /// Runs an update that makes a job pending, turning a unique_key clash into a clear refusal.
-    private func uniqueUpdate(id: Int64, on connection: PostgresConnection, _ sql: String) async throws {
-        do {
-            try await connection.execute(sql, [id])
-        } catch let error as PostgresError where error.sqlState == PostgresServerError.uniqueViolation {
-            throw JobAdminError.refused("another pending job already has this job's unique_key; that one will do the work (jobctl list --state pending)")
+    /// The operator-facing error for a refusal raised by a queue function
+    /// (migration 0004), or nil when the error is not one.
+    private static func refusal(_ error: PostgresError) -> JobAdminError? {
+        guard case .server(let server) = error else { return nil }
+        switch server.sqlState {
+        case "P0002": return .notFound(server.message)
+        case "55000", PostgresServerError.uniqueViolation: return .refused(server.message)
+        default: return nil
         }
     }
 

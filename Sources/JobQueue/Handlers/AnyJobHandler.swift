@@ -75,7 +75,7 @@ public struct AnyJobHandler: Sendable {
         do {
             return try JSONDecoder().decode(H.Payload.self, from: payloadJSON)
         } catch {
-            throw .permanent("invalid payload for \(H.jobType): \(DecodingErrorText.describe(error))")
+            throw .permanent("invalid payload for \(H.jobType): \(DecodingErrorText.describe(error, json: payloadJSON))")
         }
     }
 

@@ -1,7 +1,19 @@
+import Foundation
+
 /// Turns a `DecodingError` into one line naming the JSON path, e.g.
 /// `sku_list[2]: expected String, found a number`.
 public enum DecodingErrorText {
-    public static func describe(_ error: any Error, showValues: Bool = true) -> String {
+    /// The deepest nesting of arrays and objects that Foundation's JSON parser
+    /// accepts on Linux (swift-corelibs-foundation): 512 levels parse, 513 do
+    /// not, found by experiment. PostgreSQL's jsonb takes far deeper values, so
+    /// a payload the database stored can still be too deep for a handler.
+    public static let maximumNestingDepth = 512
+
+    /// One line for a decoding error. Pass the `json` that failed to decode so
+    /// that a too-deeply nested document is named as such (Foundation only
+    /// says "The given data was not valid JSON").
+    public static func describe(_ error: any Error, json: Data? = nil, showValues: Bool = true) -> String {
+        if let json, let nesting = tooDeep(json) { return nesting }
         guard let error = error as? DecodingError else { return String(describing: error) }
         switch error {
         case .keyNotFound(let key, let context):
@@ -45,5 +57,42 @@ public enum DecodingErrorText {
             return "found " + message[range.upperBound...].replacingOccurrences(of: " instead.", with: "")
         }
         return showValues ? message : "found another type"
+    }
+
+    /// "nested too deeply: …" when `json` nests deeper than
+    /// `maximumNestingDepth`, else nil.
+    public static func tooDeep(_ json: Data) -> String? {
+        let depth = nestingDepth(json)
+        guard depth > maximumNestingDepth else { return nil }
+        return "nested too deeply: \(depth) levels of arrays and objects, and at most \(maximumNestingDepth) can be decoded"
+    }
+
+    /// The deepest nesting of `[` and `{` in a JSON text, brackets inside
+    /// strings not counted. Linear, with no allocation, so it is cheap even
+    /// for a payload that is nothing but brackets.
+    public static func nestingDepth(_ json: Data) -> Int {
+        var depth = 0, deepest = 0
+        var inString = false, escaped = false
+        for byte in json {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 }

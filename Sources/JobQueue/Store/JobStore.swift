@@ -42,34 +42,38 @@ struct JobStore: Sendable {
 
     /// Writes a batch of outcomes in one statement. `attempts` goes back down
     /// by one for outcomes that must not spend an attempt (snooze, release).
-    /// A job that would go back to pending while a newer pending job holds its
-    /// `unique_key` is superseded (cancelled) instead: the newer one covers it.
+    /// A job that would go back to pending while another job covers its
+    /// `unique_key` is superseded (cancelled) instead; which jobs are is
+    /// decided by `marketplace_job_superseded` (migration 0004), called once
+    /// per statement with the outcomes that would become pending.
     /// `$8` holds when each handler started (NULL: never started).
     static let completeSQL = """
         WITH c AS (
             SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[],
                                  $8::timestamptz[])
                 AS c(id, attempt, kind, result, error, run_at, started)
+        ), superseded AS (
+            SELECT * FROM marketplace_job_superseded(ARRAY(SELECT id FROM c WHERE kind IN ('retry', 'snooze', 'release')))
         )
         UPDATE marketplace_job j SET
             state = CASE WHEN c.kind = 'done' THEN 'done' WHEN c.kind = 'failed' THEN 'failed'
-                         WHEN j.unique_key IS NOT NULL AND EXISTS (
-                              SELECT 1 FROM marketplace_job d
-                               WHERE d.unique_key = j.unique_key AND d.state = 'pending' AND d.id <> j.id)
-                         THEN 'cancelled' ELSE 'pending' END,
+                         WHEN s.id IS NOT NULL THEN 'cancelled' ELSE 'pending' END,
             result = CASE WHEN c.kind = 'done' THEN c.result ELSE j.result END,
-            error = CASE WHEN c.kind = 'done' THEN NULL WHEN c.kind = 'release' THEN j.error ELSE c.error END,
+            error = CASE WHEN c.kind = 'done' THEN NULL
+                         WHEN s.id IS NOT NULL THEN 'superseded by job ' || s.superseded_by || ', which holds the same unique_key'
+                         WHEN c.kind = 'release' THEN j.error ELSE c.error END,
             errors = CASE WHEN c.kind IN ('retry', 'failed', 'snooze')
                           THEN j.errors || jsonb_build_array(jsonb_build_object(
                                'at', now(), 'attempt', c.attempt, 'kind', c.kind, 'error', c.error))
                           ELSE j.errors END,
             attempts = CASE WHEN c.kind IN ('snooze', 'release') THEN greatest(j.attempts - 1, 0) ELSE j.attempts END,
-            next_run_at = CASE WHEN c.kind IN ('retry', 'snooze') THEN c.run_at
+            next_run_at = CASE WHEN s.id IS NOT NULL THEN j.next_run_at
+                               WHEN c.kind IN ('retry', 'snooze') THEN c.run_at
                                WHEN c.kind = 'release' THEN now() ELSE j.next_run_at END,
-            finished_at = CASE WHEN c.kind IN ('done', 'failed') THEN now() ELSE NULL END,
+            finished_at = CASE WHEN c.kind IN ('done', 'failed') OR s.id IS NOT NULL THEN now() ELSE NULL END,
             started_at = coalesce(j.started_at, c.started),
             locked_by = NULL, locked_until = NULL, updated_at = now()
-          FROM c
+          FROM c LEFT JOIN superseded s ON s.id = c.id
          WHERE j.id = c.id AND j.state = 'running' AND j.locked_by = $7 AND j.attempts = c.attempt
         """
 
@@ -160,23 +164,24 @@ struct JobStore: Sendable {
              ORDER BY locked_until LIMIT 1000
              FOR UPDATE SKIP LOCKED
         ), message AS (
-            SELECT j.id, format('lease expired: worker %s stopped renewing it during attempt %s of %s',
-                                coalesce(j.locked_by, '?'), j.attempts, j.max_attempts) AS text
+            SELECT j.id, j.attempts < j.max_attempts AS requeue,
+                   format('lease expired: worker %s stopped renewing it during attempt %s of %s',
+                          coalesce(j.locked_by, '?'), j.attempts, j.max_attempts) AS text
               FROM marketplace_job j JOIN expired USING (id)
+        ), superseded AS (
+            SELECT * FROM marketplace_job_superseded(ARRAY(SELECT id FROM message WHERE requeue))
         )
         UPDATE marketplace_job j SET
-            state = CASE WHEN j.attempts >= j.max_attempts THEN 'failed'
-                         WHEN j.unique_key IS NOT NULL AND EXISTS (
-                              SELECT 1 FROM marketplace_job d
-                               WHERE d.unique_key = j.unique_key AND d.state = 'pending' AND d.id <> j.id)
-                         THEN 'cancelled' ELSE 'pending' END,
-            error = message.text,
+            state = CASE WHEN NOT message.requeue THEN 'failed' WHEN s.id IS NOT NULL THEN 'cancelled' ELSE 'pending' END,
+            error = CASE WHEN s.id IS NOT NULL AND message.requeue
+                         THEN message.text || '; superseded by job ' || s.superseded_by || ', which holds the same unique_key'
+                         ELSE message.text END,
             errors = j.errors || jsonb_build_array(jsonb_build_object(
                      'at', now(), 'attempt', j.attempts, 'kind', 'lease_expired', 'error', message.text)),
             next_run_at = now(),
-            finished_at = CASE WHEN j.attempts >= j.max_attempts THEN now() ELSE NULL END,
+            finished_at = CASE WHEN NOT message.requeue OR s.id IS NOT NULL THEN now() ELSE NULL END,
             locked_by = NULL, locked_until = NULL, updated_at = now()
-          FROM message
+          FROM message LEFT JOIN superseded s ON s.id = message.id
          WHERE j.id = message.id
         RETURNING j.id, j.state
         """
