@@ -12,12 +12,12 @@ WITH next AS (
 ), claimed AS (
     UPDATE marketplace_job j
        SET state = 'running', attempts = j.attempts + 1, locked_by = 'pgbench',
-           locked_until = now() + interval '30 seconds', started_at = now(), updated_at = now()
+           locked_until = now() + interval '30 seconds', started_at = NULL, updated_at = now()
       FROM next
      WHERE j.id = next.id
     RETURNING j.id
 )
 SELECT coalesce(max(id), 0) AS id FROM claimed \gset
 UPDATE marketplace_job
-   SET state = 'done', result = '{}', finished_at = now(), locked_by = NULL, locked_until = NULL, updated_at = now()
+   SET state = 'done', result = '{}', started_at = coalesce(started_at, now()), finished_at = now(), locked_by = NULL, locked_until = NULL, updated_at = now()
  WHERE id = :id AND state = 'running';
