@@ -92,6 +92,7 @@ public final class Worker: Service {
         }
         let keeper = Task { await leaseKeeper() }
         let watchdog = Task { await timeoutWatchdog() }
+        let maintenance = startMaintenance(logger: logger); defer { maintenance.cancel() } // Worker+Maintenance.swift
         // The loop runs in an unstructured task so that cancelling `run()` does
         // not cancel the loop's own database writes: cancellation becomes an
         // immediate shutdown, which still writes every outcome it holds.
