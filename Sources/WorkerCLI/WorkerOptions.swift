@@ -47,6 +47,10 @@ public struct WorkerOptions: ParsableArguments, Sendable {
                                valueName: "level"))
     public var logLevel: String?
 
+    @Option(help: ArgumentHelp("text (key=value, the default) or json (one object per line). Default: LOG_FORMAT, else text.",
+                               valueName: "format"))
+    public var logFormat: String?
+
     public init() {}
 
     public func validate() throws {
@@ -57,6 +61,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         guard claimBatch >= 1 else { throw ValidationError("--claim-batch must be at least 1") }
         guard retryBase > 0, retryCap >= retryBase else { throw ValidationError("--retry-base must be positive and --retry-cap at least --retry-base") }
         _ = try timeoutOverrides()
+        do { _ = try LogFormat.resolve(logFormat, environment: [:]) } catch { throw ValidationError("--log-format: \(error)") }
     }
 
     public var typeList: [String]? {
