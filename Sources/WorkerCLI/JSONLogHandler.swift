@@ -39,7 +39,7 @@ public struct JSONLogHandler: LogHandler {
     static func encode(timestamp: Date, level: Logger.Level, label: String, message: String,
                        metadata: Logger.Metadata) -> Data {
         var object: [String: Any] = [
-            "timestamp": timestamp.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)),
+            "timestamp": timestamp.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
             "level": level.rawValue,
             "label": label,
             "message": message,
