@@ -76,6 +76,7 @@ public final class WebhookReceiver: Sendable {
     /// Answers the next requests with these statuses (then 200 again).
     public func answer(_ statuses: [Int]) async { await recorder.setScript(statuses) }
 
+    /// Stops listening.
     public func stop() async {
         await server.stop(timeout: 1)
         task.cancel()

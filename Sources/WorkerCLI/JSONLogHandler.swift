@@ -16,6 +16,7 @@ public struct JSONLogHandler: LogHandler {
 
     static let reserved: Set<String> = ["timestamp", "level", "label", "message"]
 
+    /// A handler for the logger named `label`, at level info until told otherwise.
     public init(label: String, metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
         self.metadataProvider = metadataProvider
@@ -26,6 +27,7 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Writes the event as one line; one `write` call, so lines of concurrent loggers never interleave.
     public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }

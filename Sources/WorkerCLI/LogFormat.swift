@@ -11,11 +11,3 @@ public enum LogFormat: String, Sendable, CaseIterable {
         return format
     }
 }
-
-/// An unknown log format name.
-public struct LogFormatError: Error, CustomStringConvertible {
-    public let name: String
-    public var description: String {
-        "unknown log format '\(name)'; use \(LogFormat.allCases.map(\.rawValue).joined(separator: " or "))"
-    }
-}

@@ -61,7 +61,11 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         guard claimBatch >= 1 else { throw ValidationError("--claim-batch must be at least 1") }
         guard retryBase > 0, retryCap >= retryBase else { throw ValidationError("--retry-base must be positive and --retry-cap at least --retry-base") }
         _ = try timeoutOverrides()
-        do { _ = try LogFormat.resolve(logFormat, environment: [:]) } catch { throw ValidationError("--log-format: \(error)") }
+        do {
+            _ = try LogFormat.resolve(logFormat, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("--log-format or LOG_FORMAT: \(error)")
+        }
     }
 
     public var typeList: [String]? {

@@ -100,7 +100,7 @@ struct PruneJobsTests {
         }
 
         #expect(try await eventually(timeout: .seconds(300), every: .milliseconds(200)) {
-            let pending = try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE job_type = 'system.noop' AND state = 'pending'")
+            let pending = try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE job_type = 'system.noop' AND state IN ('pending', 'running')")
             return try await h.state(prune) == "done" && pending == 0
         })
         observations.stop()

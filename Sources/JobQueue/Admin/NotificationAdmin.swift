@@ -3,8 +3,10 @@ import Postgres
 
 /// What `jobctl notifications` does: list notifications, acknowledge them.
 public struct NotificationAdmin: Sendable {
+    /// jobctl's connection; one per command.
     public let connection: PostgresConnection
 
+    /// Works on `connection`.
     public init(connection: PostgresConnection) { self.connection = connection }
 
     /// NOTIFY channel the failure trigger uses; the payload is how many rows it wrote.

@@ -4,8 +4,10 @@ import Postgres
 /// What `jobctl schedules` does: list `marketplace_schedule` rows with their
 /// last jobs, and change one row's interval, payload or enabled flag.
 public struct ScheduleAdmin: Sendable {
+    /// jobctl's connection; one per command.
     public let connection: PostgresConnection
 
+    /// Works on `connection`.
     public init(connection: PostgresConnection) { self.connection = connection }
 
     /// One schedule, with its account and the state of its last job.
@@ -45,10 +47,12 @@ public struct ScheduleAdmin: Sendable {
           LEFT JOIN marketplace_job j ON j.id = s.last_job_id
         """
 
+    /// Every schedule: system ones first, then by account and id.
     public func list() async throws -> [Schedule] {
         try await connection.query(Self.selectSQL + " ORDER BY s.account_id NULLS FIRST, s.id").rows.map(Self.schedule)
     }
 
+    /// One schedule, or `notFound`.
     public func schedule(id: Int64) async throws -> Schedule {
         guard let row = try await connection.query(Self.selectSQL + " WHERE s.id = $1", [id]).first else {
             throw JobAdminError.notFound("schedule \(id) does not exist; list them with: jobctl schedules")
@@ -61,6 +65,7 @@ public struct ScheduleAdmin: Sendable {
         public var intervalSeconds: Int?
         public var enabled: Bool?
         public var payload: String?
+        /// A change of the given fields only.
         public init(intervalSeconds: Int? = nil, enabled: Bool? = nil, payload: String? = nil) {
             self.intervalSeconds = intervalSeconds
             self.enabled = enabled

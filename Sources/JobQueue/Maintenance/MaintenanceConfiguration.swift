@@ -10,6 +10,7 @@ public struct MaintenanceConfiguration: Sendable {
     /// Most schedule rows claimed in one transaction.
     public var scheduleBatch: Int
 
+    /// Defaults: schedules on, a look at least every second, 100 rows per claim.
     public init(runsSchedules: Bool = true, scheduleTick: Duration = .seconds(1), scheduleBatch: Int = 100) {
         self.runsSchedules = runsSchedules
         self.scheduleTick = scheduleTick

@@ -14,11 +14,13 @@ public struct PruneJobsJob: JobHandler {
     public static let jobType = "system.prune_jobs"
     public static var timeout: Duration { .seconds(3600) }
 
+    /// `olderThanDays` (default 14) and `batchSize` (default 5000, at most 50,000).
     public struct Payload: Decodable, Sendable {
         public var olderThanDays: Double?
         public var batchSize: Int?
     }
 
+    /// How much was deleted, in how many statements, and the cutoff used.
     public struct Result: Codable, Sendable {
         public var deleted: Int
         public var batches: Int
@@ -28,6 +30,7 @@ public struct PruneJobsJob: JobHandler {
         enum CodingKeys: String, CodingKey { case deleted, batches, cutoff, durationMs = "duration_ms" }
     }
 
+    /// The handler has no state.
     public init() {}
 
     /// Rows with `finished_at` (done, and cancelled by an operator), through the `finished_at` index.
@@ -45,6 +48,7 @@ public struct PruneJobsJob: JobHandler {
              LIMIT $2 FOR UPDATE SKIP LOCKED)
         """
 
+    /// Deletes batch after batch until a batch comes back short.
     public func run(_ payload: Payload, context: JobContext) async throws -> Result {
         let days = payload.olderThanDays ?? 14
         guard days.isFinite, days >= 0 else { throw JobError.permanent("olderThanDays must be 0 or more, got \(days)") }
@@ -67,6 +71,7 @@ public struct PruneJobsJob: JobHandler {
                       durationMs: Int((ContinuousClock.now - started).seconds * 1000))
     }
 
+    /// One line for `jobctl show`.
     public static func describe(result: Data) -> String? {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

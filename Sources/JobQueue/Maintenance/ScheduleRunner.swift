@@ -23,6 +23,7 @@ public struct ScheduleRunner: Sendable {
         public var nextDue: Date?
     }
 
+    /// A runner on its own connection to `database`, recording `workerID` as `last_enqueued_by`.
     public init(database: PostgresConfiguration, workerID: String, configuration: MaintenanceConfiguration, logger: Logger) {
         self.database = database
         self.workerID = workerID

@@ -22,6 +22,7 @@ public struct DeliverWebhookJob: JobHandler {
     /// Most notifications in one POST; the rest follow in the next digest.
     static let digestLimit = 1000
 
+    /// Notifications sent, those left for the next digest, and the receiver's status.
     public struct Result: Codable, Sendable {
         public var sent: Int
         public var remaining: Int
@@ -58,8 +59,10 @@ public struct DeliverWebhookJob: JobHandler {
         }
     }
 
+    /// The handler has no state.
     public init() {}
 
+    /// Sends one digest, or defers itself until the account's rate limit allows one.
     public func run(_ payload: EmptyPayload, context: JobContext) async throws -> Result {
         guard let account = context.account else { throw JobError.permanent("\(Self.jobType) needs account_id") }
         let settings = try account.settings(as: Settings.self)
