@@ -9,6 +9,8 @@ public enum JobTypes {
         var registry = HandlerRegistry()
         registry.register(NoopJob())
         registry.register(SleepJob())
+        registry.register(PruneJobsJob())
+        registry.register(DeliverWebhookJob())
         // Zortout
         registry.register(PullStockJob())
         // Sell offers

@@ -54,6 +54,10 @@ public struct WorkerOptions: ParsableArguments, Sendable {
                                valueName: "level"))
     public var logLevel: String?
 
+    @Option(help: ArgumentHelp("text (key=value, the default) or json (one object per line). Default: LOG_FORMAT, else text.",
+                               valueName: "format"))
+    public var logFormat: String?
+
     public init() {}
 
     public func validate() throws {
@@ -65,6 +69,11 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         guard prefetch >= 0, prefetch <= 100_000 else { throw ValidationError("--prefetch must be between 0 and 100000") }
         guard retryBase > 0, retryCap >= retryBase else { throw ValidationError("--retry-base must be positive and --retry-cap at least --retry-base") }
         _ = try timeoutOverrides()
+        do {
+            _ = try LogFormat.resolve(logFormat, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("--log-format or LOG_FORMAT: \(error)")
+        }
     }
 
     public var typeList: [String]? {

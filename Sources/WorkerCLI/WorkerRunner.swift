@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// SIGTERM and SIGINT into a graceful shutdown.
 public enum WorkerRunner {
     public static func run(options: WorkerOptions, registry: HandlerRegistry) async throws {
-        LogSetup.bootstrap(level: options.logLevel)
+        LogSetup.bootstrap(level: options.logLevel, format: try LogFormat.resolve(options.logFormat, environment: ProcessInfo.processInfo.environment))
         let logger = Logger(label: "worker")
         var registry = registry
         if let types = options.typeList {
@@ -30,16 +30,24 @@ public enum WorkerRunner {
     }
 }
 
-/// One place that decides how logs look: swift-log's stream handler on stderr,
-/// key=value metadata, level from `--log-level` or `LOG_LEVEL`.
+/// One place that decides how logs look: on stderr, swift-log's stream handler
+/// (key=value metadata) or one JSON object per line (`--log-format json`),
+/// level from `--log-level` or `LOG_LEVEL`.
 public enum LogSetup {
-    public static func bootstrap(level: String?) {
+    public static func bootstrap(level: String?, format: LogFormat = .text) {
         let name = level ?? ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
         let parsed = Logger.Level(rawValue: name.lowercased()) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = parsed
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = parsed
+                return handler
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = parsed
+                return handler
+            }
         }
     }
 }

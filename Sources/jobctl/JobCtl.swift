@@ -17,6 +17,8 @@ struct JobCtl: AsyncParsableCommand {
             CancelCommand.self,
             StatsCommand.self,
             PruneCommand.self,
+            SchedulesCommand.self,
+            NotificationsCommand.self,
             ZortoutCommand.self,
         ]
     )

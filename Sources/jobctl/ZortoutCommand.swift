@@ -101,6 +101,7 @@ struct ZortoutPullCommand: AsyncParsableCommand {
     @Flag(help: "Follow the job to its end and print its result.") var wait = false
     @Option(help: ArgumentHelp("With --wait: give up after this many seconds.", valueName: "seconds")) var timeout: Double = 900
     @Flag(help: "Print JSON for scripts.") var json = false
+    @Flag(help: "Pull even though the account is in automatic mode (settings.automatic).") var force = false
 
     func run() async throws {
         try await CommandErrors.guarded {
@@ -112,6 +113,7 @@ struct ZortoutPullCommand: AsyncParsableCommand {
             guard timeout > 0 else { throw JobctlError.badInput("--timeout must be positive") }
             let (id, outcome) = try await database.zortout { operations in
                 let account = try await operations.account(account)
+                try account.requireManualMode(force: force, command: "pull")
                 let id = try await operations.enqueuePull(account: account, warehouseCode: warehouse, skus: skus)
                 if !wait { return (id, nil as ZortoutOperations.JobOutcome?) }
                 if !json { print("job \(id) enqueued; waiting for a worker…") }

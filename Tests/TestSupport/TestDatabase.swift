@@ -72,6 +72,10 @@ actor TemplateBuilder {
                 try await admin.execute("CREATE DATABASE \"\(name)_building\"")
                 let connection = try await PostgresConnection.connect(PostgresConfiguration(connectionString: "dbname=\(name)_building"))
                 try await migrator.migrate(connection)
+                // The migration's system schedules (price refresh, retention) would
+                // enqueue jobs in any test that runs a worker long enough; tests
+                // start quiet and enable the schedules they are about.
+                try await connection.execute("UPDATE marketplace_schedule SET enabled = false WHERE account_id IS NULL")
                 await connection.close()
                 try await admin.execute("ALTER DATABASE \"\(name)_building\" RENAME TO \"\(name)\"")
             }

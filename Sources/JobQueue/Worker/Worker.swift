@@ -100,6 +100,7 @@ public final class Worker: Service {
         let watchdog = Task { [running] in
             await TimeoutWatchdog(running: running, shortestTimeout: shortestTimeout()).run()
         }
+        let maintenance = startMaintenance(logger: logger)
         let dispatch = DispatchLoop(configuration: configuration,
                                     completer: Completer(store: store, types: configuration.types, logger: logger),
                                     executor: executor, running: running, mailbox: mailbox, logger: logger)
@@ -118,6 +119,7 @@ public final class Worker: Service {
         }
         keeper.cancel()
         watchdog.cancel()
+        maintenance.cancel()
         listener.stop()
         pump.cancel()
         await handlerPool.close()

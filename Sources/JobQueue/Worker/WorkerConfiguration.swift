@@ -31,6 +31,8 @@ public struct WorkerConfiguration: Sendable {
     public var timeoutOverrides: [String: Duration]
     /// Connections for handlers (the worker's own claim and listen connections are extra).
     public var handlerPoolSize: Int
+    /// The maintenance loop: schedules (see `MaintenanceConfiguration`).
+    public var maintenance: MaintenanceConfiguration = .standard
 
     public init(database: PostgresConfiguration = PostgresConfiguration(),
                 workerID: String = WorkerConfiguration.defaultWorkerID(),
