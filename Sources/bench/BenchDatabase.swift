@@ -24,6 +24,8 @@ struct BenchDatabase {
         let connection = try await PostgresConnection.connect(PostgresConfiguration(connectionString: "dbname=\(name)", applicationName: "bench"))
         let migrator = try Migrator(directory: try Migrator.locateDirectory(explicit: migrations))
         try await migrator.migrate(connection)
+        // The system schedules (price refresh, retention) would add jobs of their own mid-run.
+        try await connection.execute("UPDATE marketplace_schedule SET enabled = false WHERE account_id IS NULL")
         return BenchDatabase(name: name, connection: connection)
     }
 
