@@ -47,7 +47,9 @@ struct OutcomeTests {
         try await withTeardown(await h.finish()) {
             let recorder = Recorder()
             let id = try await h.insert("test.fail", extra: "max_attempts", values: "3")
-            let configuration = h.configuration(exitWhenIdle: true, retryBase: .seconds(1), jitter: 0)
+            // A 3 s base: long enough that a loaded machine cannot reach the retry
+            // before the draining worker sees the queue idle and exits.
+            let configuration = h.configuration(exitWhenIdle: true, retryBase: .seconds(3), jitter: 0)
             // First attempt alone: an exit-when-idle worker leaves the job pending
             // until its retry is due, so the row is read between attempts every time.
             try await h.drain(testRegistry(recorder), configuration)
@@ -57,11 +59,11 @@ struct OutcomeTests {
                 """, [id]).first)
             #expect(afterFirst["state"] == "pending" && afterFirst["attempts"] == "1",
                     "after one attempt the job is \(afterFirst["state"] ?? "?") with \(afterFirst["attempts"] ?? "?") attempts")
-            // next_run_at sits one backoff (1 s) after the failed attempt: at least 1 s
+            // next_run_at sits one backoff (3 s) after the failed attempt: at least 3 s
             // after its claim (started_at), and not much more than that plus the
             // time the attempt and its write took.
             let gap = try afterFirst.decode(Double.self, "gap")
-            #expect(gap >= 1 && gap < 4, "next_run_at is \(gap) s after the failed attempt's claim")
+            #expect(gap >= 3 && gap < 6, "next_run_at is \(gap) s after the failed attempt's claim")
 
             var staying = configuration
             staying.exitWhenIdle = false
@@ -73,12 +75,12 @@ struct OutcomeTests {
                 #expect(row["history"] == "3")
                 #expect(row["error"]?.contains("upstream is broken") == true)
                 #expect(row["error"]?.contains("attempt 3 of 3; no attempts left") == true)
-                // base 1 s doubling: attempt 2 starts ≥ 1 s after attempt 1 failed, attempt 3
-                // ≥ 2 s after attempt 2 (the handler fails at once, so start ≈ failure).
+                // base 3 s doubling: attempt 2 starts ≥ 3 s after attempt 1 failed, attempt 3
+                // ≥ 6 s after attempt 2 (the handler fails at once, so start ≈ failure).
                 let starts = recorder.attemptStarts(id)
                 try #require(starts.count == 3, "attempt starts recorded: \(starts.count)")
-                #expect(starts[1] - starts[0] >= .seconds(1), "gap 1: \(starts[1] - starts[0])")
-                #expect(starts[2] - starts[1] >= .seconds(2), "gap 2: \(starts[2] - starts[1])")
+                #expect(starts[1] - starts[0] >= .seconds(3), "gap 1: \(starts[1] - starts[0])")
+                #expect(starts[2] - starts[1] >= .seconds(6), "gap 2: \(starts[2] - starts[1])")
             }
         }
     }
