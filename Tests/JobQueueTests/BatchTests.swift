@@ -38,6 +38,14 @@ struct BatchTests {
         return registry
     }
 
+    /// No claim-ahead: one claim of 100 takes every job, so the batch forms
+    /// from one claim (a second claim in flight could split it).
+    private func batchConfiguration(_ h: WorkerHarness, exitWhenIdle: Bool = true) -> WorkerConfiguration {
+        var configuration = h.configuration(concurrency: 100, exitWhenIdle: exitWhenIdle)
+        configuration.prefetch = 0
+        return configuration
+    }
+
     private func insert(_ h: WorkerHarness, count: Int, payload: String = "jsonb_build_object('n', i)") async throws {
         try await h.connection.execute("""
             INSERT INTO marketplace_job (job_type, payload) SELECT 'test.batch_double', \(payload) FROM generate_series(1, $1::int) AS i
@@ -50,7 +58,7 @@ struct BatchTests {
         try await withTeardown(await h.finish()) { () async throws in
             let log = BatchLog()
             try await insert(h, count: 100)
-            try await h.drain(registry(log), h.configuration(concurrency: 100))
+            try await h.drain(registry(log), batchConfiguration(h))
             #expect(log.callSizes == [100])
             let rows = try await h.connection.query("""
                 SELECT count(*) FILTER (WHERE state = 'done' AND attempts = 1 AND (result->>'doubled')::int = 2 * (payload->>'n')::int
@@ -70,7 +78,7 @@ struct BatchTests {
             try await insert(h, count: 98)
             let bad = try await h.insert(DoublingBatchJob.jobType, #"{"n": "seven"}"#)
             let negative = try await h.insert(DoublingBatchJob.jobType, #"{"n": -1}"#)
-            try await h.drain(registry(log), h.configuration(concurrency: 100))
+            try await h.drain(registry(log), batchConfiguration(h))
             #expect(log.callSizes == [99], "the undecodable payload is never passed in")
             let badRow = try await h.job(bad)
             #expect(badRow["state"] == "failed")
@@ -91,8 +99,9 @@ struct BatchTests {
             let log = BatchLog()
             try await insert(h, count: 20, payload: "jsonb_build_object('n', i, 'fail_first_attempt', true)")
             // Not a drain: exit-when-idle would leave the retries pending.
-            let worker = h.background(registry(log), h.configuration(concurrency: 100, exitWhenIdle: false,
-                                                                     retryBase: .milliseconds(20), jitter: 0))
+            var configuration = h.configuration(concurrency: 100, exitWhenIdle: false, retryBase: .milliseconds(20), jitter: 0)
+            configuration.prefetch = 0
+            let worker = h.background(registry(log), configuration)
             defer { worker.cancel() }
             #expect(try await eventually {
                 try await h.connection.query("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'").first?["n"] == "20"

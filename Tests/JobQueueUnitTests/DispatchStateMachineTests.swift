@@ -70,7 +70,7 @@ struct DispatchStateMachineTests {
             absorb(actions)
             let machine = driver.machine
             #expect(machine.runningJobs <= concurrency)
-            #expect(machine.runningJobs + machine.buffer.count + machine.reserved <= concurrency + prefetch)
+            #expect(machine.runningJobs + machine.buffer.count + machine.parkedCount + machine.reserved <= concurrency + prefetch)
         }
         #expect(maxHeldPlusPromised <= concurrency + prefetch)
         #expect(maxHeldPlusPromised == concurrency + prefetch, "the buffer was never used")
@@ -195,6 +195,20 @@ struct DispatchStateMachineTests {
                                                 earliestDue: nil))
         #expect(back.claims.isEmpty)
         #expect(back.writeAndClaims.map { $0.outcomes.map(\.jobID) } == [[2]])
+    }
+
+    @Test("jobs start in the order their claims were sent, even when a later claim comes back first")
+    func claimOrderIsKept() {
+        var driver = MachineDriver(concurrency: 1, prefetch: 3, claimBatch: 1)
+        let first = driver.turn().claims
+        let second = driver.turn(.wake).claims
+        #expect(first.count == 1 && second.count == 1, "two claims in flight, one per lane")
+        guard let a = first.first, let b = second.first else { return }
+        let early = driver.turn(.claimed(lane: b.lane, limit: 1, generation: b.generation, jobs: [job(2)], error: nil))
+        #expect(early.startedIDs.isEmpty, "job 2 waits for the claim sent before its own")
+        let late = driver.turn(.claimed(lane: a.lane, limit: 1, generation: a.generation, jobs: [job(1)], error: nil))
+        #expect(late.startedIDs == [1])
+        #expect(driver.machine.buffer.map(\.id) == [2])
     }
 
     @Test("jobs of a batch type start as one unit per type and account, up to the batch size; a batch of k takes k slots")

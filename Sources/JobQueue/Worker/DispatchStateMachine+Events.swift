@@ -29,7 +29,7 @@ extension DispatchStateMachine {
         case .claimed(let lane, let limit, let generation, let jobs, let error):
             claimsInFlight -= 1
             reserved -= limit
-            take(jobs)
+            take(jobs, from: lane)
             if let error {
                 idleLanes.append(lane)
                 noteFailure(error)
@@ -52,7 +52,7 @@ extension DispatchStateMachine {
             writingOther = false
             reserved -= limit
             // Claimed rows are ours even when the write half failed: run them.
-            take(claimed)
+            take(claimed, from: lane)
             if let writeError {
                 otherOutcomes.insert(contentsOf: written, at: 0)
                 idleLanes.append(lane)
@@ -81,6 +81,11 @@ extension DispatchStateMachine {
                 buffer.remove(at: index)
                 return [.forget([id])]
             }
+            for (sequence, jobs) in parked where jobs.contains(where: { $0.id == id }) {
+                parked[sequence] = jobs.filter { $0.id != id }
+                parkedCount -= 1
+                return [.forget([id])]
+            }
 
         case .shutdown:
             shutdownRequested = true
@@ -92,10 +97,25 @@ extension DispatchStateMachine {
         return []
     }
 
-    /// Claimed jobs go to the buffer; the tick starts what fits in free slots.
-    /// Jobs claimed as shutdown began are released at the tick.
-    private mutating func take(_ jobs: [ClaimedJob]) {
-        buffer.append(contentsOf: jobs)
+    /// Claimed jobs go to the buffer, in the order the claims were sent; the
+    /// tick starts what fits in free slots. Jobs claimed as shutdown began are
+    /// released at the tick.
+    private mutating func take(_ jobs: [ClaimedJob], from lane: Int) {
+        guard let sequence = laneClaimSequence.removeValue(forKey: lane) else {
+            buffer.append(contentsOf: jobs)
+            return
+        }
+        claimSequencesInFlight.removeAll { $0 == sequence }
+        if !jobs.isEmpty {
+            parked[sequence] = jobs
+            parkedCount += jobs.count
+        }
+        let oldestInFlight = claimSequencesInFlight.first ?? .max
+        for sequence in parked.keys.sorted() where sequence < oldestInFlight {
+            let jobs = parked.removeValue(forKey: sequence) ?? []
+            parkedCount -= jobs.count
+            buffer.append(contentsOf: jobs)
+        }
     }
 
     /// A claim came back: a full one means more may wait; a short one means

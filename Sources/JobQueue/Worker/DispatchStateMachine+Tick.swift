@@ -83,16 +83,24 @@ extension DispatchStateMachine {
         if !otherOutcomes.isEmpty && !writingOther, let lane = takeLane() {
             writingOther = true
             reserved += limit
+            noteClaimSent(on: lane)
             actions.append(.writeAndClaim(lane: lane, outcomes: otherOutcomes, limit: limit, generation: wakeGeneration))
             otherOutcomes.removeAll(keepingCapacity: true)
         } else if otherOutcomes.isEmpty && !writingOther && limit > 0
                     && (claimsInFlight == 0 || limit >= overlapClaimMinimum), let lane = takeLane() {
             claimsInFlight += 1
             reserved += limit
+            noteClaimSent(on: lane)
             actions.append(.claim(lane: lane, limit: limit, generation: wakeGeneration))
         }
 
         return actions + exitIfSettled()
+    }
+
+    private mutating func noteClaimSent(on lane: Int) {
+        laneClaimSequence[lane] = nextClaimSequence
+        claimSequencesInFlight.append(nextClaimSequence)
+        nextClaimSequence += 1
     }
 
     /// Lane 0 first: it is opened first, so a write there does not wait for a connect.

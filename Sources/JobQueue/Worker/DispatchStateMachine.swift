@@ -103,6 +103,14 @@ struct DispatchStateMachine {
     var idleLanes: [Int]
     /// A lane whose claim came back short: look up the next due time on it at the tick.
     var lookupLane: Int?
+    /// Claim order: jobs start in the order their claims were sent, so a
+    /// claim that comes back before an earlier one waits for it (its jobs are
+    /// parked). Each lane has at most one claim in flight.
+    var nextClaimSequence = 0
+    var laneClaimSequence: [Int: Int] = [:]
+    var claimSequencesInFlight: [Int] = []
+    var parked: [Int: [ClaimedJob]] = [:]
+    var parkedCount = 0
 
     // Claiming
     var wantClaim = true
@@ -145,7 +153,7 @@ struct DispatchStateMachine {
 
     /// Jobs a claim may take now without exceeding `concurrency + prefetch` held.
     var claimCapacity: Int {
-        max(0, configuration.concurrency + configuration.prefetch - runningJobs - buffer.count - reserved)
+        max(0, configuration.concurrency + configuration.prefetch - runningJobs - buffer.count - parkedCount - reserved)
     }
 
     /// Every outcome this machine holds and has not seen written.
