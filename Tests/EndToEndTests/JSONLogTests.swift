@@ -36,41 +36,43 @@ struct JSONLogTests {
     @Test("--log-format json: every line is a JSON object with timestamp, level, message and job metadata")
     func jsonLines() async throws {
         let h = try await EndToEndHarness.make("jsonlogs")
-        defer { Task { await h.finish() } }
-        let objects = try await run(h, ["--log-format", "json", "--worker-id", "jsonw"])
-        for object in objects {
-            #expect(object["timestamp"] is String && object["level"] is String && object["message"] is String, "\(object)")
+        try await withTeardown(await h.finish()) { () async throws in
+            let objects = try await run(h, ["--log-format", "json", "--worker-id", "jsonw"])
+            for object in objects {
+                #expect(object["timestamp"] is String && object["level"] is String && object["message"] is String, "\(object)")
+            }
+            let done = try #require(objects.first { $0["message"] as? String == "job done" })
+            #expect(done["job_type"] as? String == "system.sleep")
+            #expect(Int(done["job_id"] as? String ?? "") != nil)
+            #expect(done["attempt"] as? String == "1")
+            #expect(done["worker_id"] as? String == "jsonw")
+            #expect(done["level"] as? String == "debug")
+            #expect(done["duration_ms"] != nil)
+            let failed = try #require(objects.first { $0["message"] as? String == "job failed permanently" })
+            #expect(failed["level"] as? String == "error")
+            #expect((failed["error"] as? String)?.contains("seconds must be between 0 and 86400") == true)
+            let timestamp = try #require(done["timestamp"] as? String)
+            #expect(try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(timestamp) <= Date())
+            #expect(timestamp.hasSuffix("Z"))
         }
-        let done = try #require(objects.first { $0["message"] as? String == "job done" })
-        #expect(done["job_type"] as? String == "system.sleep")
-        #expect(Int(done["job_id"] as? String ?? "") != nil)
-        #expect(done["attempt"] as? String == "1")
-        #expect(done["worker_id"] as? String == "jsonw")
-        #expect(done["level"] as? String == "debug")
-        #expect(done["duration_ms"] != nil)
-        let failed = try #require(objects.first { $0["message"] as? String == "job failed permanently" })
-        #expect(failed["level"] as? String == "error")
-        #expect((failed["error"] as? String)?.contains("seconds must be between 0 and 86400") == true)
-        let timestamp = try #require(done["timestamp"] as? String)
-        #expect(try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(timestamp) <= Date())
-        #expect(timestamp.hasSuffix("Z"))
     }
 
     @Test("LOG_FORMAT=json does the same; the default stays key=value; an unknown format is a usage error")
     func environmentAndDefault() async throws {
         let h = try await EndToEndHarness.make("jsonlogenv")
-        defer { Task { await h.finish() } }
-        let objects = try await run(h, [], environment: ["LOG_FORMAT": "json"])
-        #expect(objects.contains { $0["message"] as? String == "job done" })
+        try await withTeardown(await h.finish()) { () async throws in
+            let objects = try await run(h, [], environment: ["LOG_FORMAT": "json"])
+            #expect(objects.contains { $0["message"] as? String == "job done" })
 
-        try await h.connection.execute("INSERT INTO marketplace_job (job_type) VALUES ('system.noop')")
-        let text = try h.worker(["--exit-when-idle", "--log-level", "debug"], environment: ["LOG_FORMAT": ""])
-        #expect(await text.waitForExit(timeout: .seconds(60)) == 0)
-        #expect(text.output.contains("job_type=system.noop"))
-        #expect(!text.output.hasPrefix("{"))
+            try await h.connection.execute("INSERT INTO marketplace_job (job_type) VALUES ('system.noop')")
+            let text = try h.worker(["--exit-when-idle", "--log-level", "debug"], environment: ["LOG_FORMAT": ""])
+            #expect(await text.waitForExit(timeout: .seconds(60)) == 0)
+            #expect(text.output.contains("job_type=system.noop"))
+            #expect(!text.output.hasPrefix("{"))
 
-        let bad = try h.worker(["--log-format", "xml"])
-        #expect(await bad.waitForExit(timeout: .seconds(30)) == 64)
-        #expect(bad.output.contains("unknown log format 'xml'"))
+            let bad = try h.worker(["--log-format", "xml"])
+            #expect(await bad.waitForExit(timeout: .seconds(30)) == 64)
+            #expect(bad.output.contains("unknown log format 'xml'"))
+        }
     }
 }

@@ -42,34 +42,35 @@ struct ScheduleProcessTests {
         let names = ["w1", "w2", "w3"]
         let processes = try names.map { try h.worker(["--worker-id", $0, "--lease", "2", "--concurrency", "4"]) }
         let workers = Dictionary(uniqueKeysWithValues: zip(names, processes))
-        defer { Task { await h.finish(processes) } }
+        try await withTeardown(await h.finish(processes)) { () async throws in
 
-        // After the third slot, kill -9 whichever process enqueued the latest run.
-        try await waitUntil(h, t0, plus: 4.6)
-        let last = try #require(try await h.connection.query("""
-            SELECT last_enqueued_by FROM marketplace_schedule WHERE id = ANY($1) ORDER BY last_enqueued_at DESC LIMIT 1
-            """, [ids]).first?["last_enqueued_by"] as String?)
-        let victim = try #require(workers[last])
-        victim.signal(SIGKILL)
-        _ = await victim.waitForExit()
+            // After the third slot, kill -9 whichever process enqueued the latest run.
+            try await waitUntil(h, t0, plus: 4.6)
+            let last = try #require(try await h.connection.query("""
+                SELECT last_enqueued_by FROM marketplace_schedule WHERE id = ANY($1) ORDER BY last_enqueued_at DESC LIMIT 1
+                """, [ids]).first?["last_enqueued_by"] as String?)
+            let victim = try #require(workers[last])
+            victim.signal(SIGKILL)
+            _ = await victim.waitForExit()
 
-        // Slots at t0 + 0, 2, 4, 6, 8; stop between the fifth and a sixth.
-        try await waitUntil(h, t0, plus: 9)
-        try await h.connection.execute("UPDATE marketplace_schedule SET enabled = false WHERE id = ANY($1)", [ids])
-        for id in ids {
-            let runs = try await h.connection.query("""
-                SELECT floor(extract(epoch FROM created_at - $2::timestamptz) / 2)::int AS slot
-                  FROM marketplace_job WHERE name = 'schedule ' || $1 ORDER BY id
-                """, [id, t0]).rows.map { try $0.decode(Int.self, "slot") }
-            #expect(runs == [0, 1, 2, 3, 4], "schedule \(id): runs in slots \(runs)")
-            #expect(try await h.count("SELECT run_count AS n FROM marketplace_schedule WHERE id = $1", [id]) == 5)
+            // Slots at t0 + 0, 2, 4, 6, 8; stop between the fifth and a sixth.
+            try await waitUntil(h, t0, plus: 9)
+            try await h.connection.execute("UPDATE marketplace_schedule SET enabled = false WHERE id = ANY($1)", [ids])
+            for id in ids {
+                let runs = try await h.connection.query("""
+                    SELECT floor(extract(epoch FROM created_at - $2::timestamptz) / 2)::int AS slot
+                      FROM marketplace_job WHERE name = 'schedule ' || $1 ORDER BY id
+                    """, [id, t0]).rows.map { try $0.decode(Int.self, "slot") }
+                #expect(runs == [0, 1, 2, 3, 4], "schedule \(id): runs in slots \(runs)")
+                #expect(try await h.count("SELECT run_count AS n FROM marketplace_schedule WHERE id = $1", [id]) == 5)
+            }
+            #expect(try await h.count("SELECT count(DISTINCT last_enqueued_by) AS n FROM marketplace_schedule WHERE id = ANY($1)", [ids]) >= 1)
+            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE account_id = $1", [account]) == 5)
+            // Every scheduled job runs, the killed process's ones after their lease ran out.
+            #expect(try await eventually(timeout: .seconds(60)) {
+                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 15
+            }, "\(processes.map { $0.output.suffix(800) })")
         }
-        #expect(try await h.count("SELECT count(DISTINCT last_enqueued_by) AS n FROM marketplace_schedule WHERE id = ANY($1)", [ids]) >= 1)
-        #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE account_id = $1", [account]) == 5)
-        // Every scheduled job runs, the killed process's ones after their lease ran out.
-        #expect(try await eventually(timeout: .seconds(60)) {
-            try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 15
-        }, "\(processes.map { $0.output.suffix(800) })")
     }
 
     @Test("a schedule whose job runs longer than the interval is skipped, not piled up")
@@ -83,15 +84,16 @@ struct ScheduleProcessTests {
             """, [t0]).first).decode(Int64.self, "id")
         let a = try h.worker(["--worker-id", "a", "--concurrency", "4"])
         let b = try h.worker(["--worker-id", "b", "--concurrency", "4"])
-        defer { Task { await h.finish([a, b]) } }
-        // Slots t0 + 0 (runs, for 7 s), + 2 and + 4 (skipped).
-        try await waitUntil(h, t0, plus: 5)
-        let row = try #require(try await h.connection.query(
-            "SELECT run_count, skip_count FROM marketplace_schedule WHERE id = $1", [id]).first)
-        #expect(try row.decode(Int.self, "run_count") == 1)
-        #expect(try row.decode(Int.self, "skip_count") == 2)
-        #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE name = 'schedule ' || $1", [id]) == 1)
-        #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running'") == 1)
+        try await withTeardown(await h.finish([a, b])) { () async throws in
+            // Slots t0 + 0 (runs, for 7 s), + 2 and + 4 (skipped).
+            try await waitUntil(h, t0, plus: 5)
+            let row = try #require(try await h.connection.query(
+                "SELECT run_count, skip_count FROM marketplace_schedule WHERE id = $1", [id]).first)
+            #expect(try row.decode(Int.self, "run_count") == 1)
+            #expect(try row.decode(Int.self, "skip_count") == 2)
+            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE name = 'schedule ' || $1", [id]) == 1)
+            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running'") == 1)
+        }
     }
 
     @Test("an account schedule waits while settings.automatic is off and starts when it is turned on")
@@ -103,12 +105,13 @@ struct ScheduleProcessTests {
             VALUES ($1, 'test.record', 1, now())
             """, [account])
         let worker = try h.worker(["--worker-id", "off"])
-        defer { Task { await h.finish([worker]) } }
-        try await Task.sleep(for: .seconds(3))
-        #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job") == 0)
-        try await h.connection.execute("UPDATE marketplace_account SET settings = '{\"automatic\": true}' WHERE id = $1", [account])
-        #expect(try await eventually(timeout: .seconds(20)) {
-            try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE account_id = $1 AND state = 'done'", [account]) >= 1
-        }, "\(worker.output.suffix(2000))")
+        try await withTeardown(await h.finish([worker])) { () async throws in
+            try await Task.sleep(for: .seconds(3))
+            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job") == 0)
+            try await h.connection.execute("UPDATE marketplace_account SET settings = '{\"automatic\": true}' WHERE id = $1", [account])
+            #expect(try await eventually(timeout: .seconds(20)) {
+                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE account_id = $1 AND state = 'done'", [account]) >= 1
+            }, "\(worker.output.suffix(2000))")
+        }
     }
 }

@@ -36,25 +36,26 @@ struct WebhookTests {
         let receiver = try await WebhookReceiver.start()
         let account = try await hookedAccount(h, receiver)
         let worker = try h.worker(["--worker-id", "hook"])
-        defer { Task { await receiver.stop(); await h.finish([worker]) } }
-        try await failingJobs(h, account: account, count: 1)
-        #expect(try await eventually(timeout: .seconds(30)) { await receiver.deliveries().count >= 1 }, "\(worker.output.suffix(2000))")
-        try await Task.sleep(for: .seconds(2))
-        let deliveries = await receiver.deliveries()
-        #expect(deliveries.count == 1)
-        #expect(try await h.count("SELECT count(*) AS n FROM marketplace_notification") == 1)
-        let delivery = try #require(deliveries.first)
-        #expect(delivery.method == "POST")
-        #expect(delivery.headers["content-type"] == "application/json")
-        let body = String(decoding: delivery.body, as: UTF8.self)
-        #expect(!body.contains(Self.secret) && !body.contains("api_key") && !body.contains("example.invalid"), "\(body)")
-        let object = try digest(delivery)
-        let items = try #require(object["notifications"] as? [[String: Any]])
-        #expect(items.count == 1)
-        let failedJob = try await h.count("SELECT id AS n FROM marketplace_job WHERE job_type = 'system.sleep'")
-        #expect(items.first?["job_id"] as? Int == failedJob)
-        #expect((items.first?["message"] as? String)?.contains("seconds must be between 0 and 86400") == true)
-        #expect((object["account"] as? [String: Any])?["name"] as? String == "Shop TH")
+        try await withTeardown(await (receiver.stop(), h.finish([worker]))) { () async throws in
+            try await failingJobs(h, account: account, count: 1)
+            #expect(try await eventually(timeout: .seconds(30)) { await receiver.deliveries().count >= 1 }, "\(worker.output.suffix(2000))")
+            try await Task.sleep(for: .seconds(2))
+            let deliveries = await receiver.deliveries()
+            #expect(deliveries.count == 1)
+            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_notification") == 1)
+            let delivery = try #require(deliveries.first)
+            #expect(delivery.method == "POST")
+            #expect(delivery.headers["content-type"] == "application/json")
+            let body = String(decoding: delivery.body, as: UTF8.self)
+            #expect(!body.contains(Self.secret) && !body.contains("api_key") && !body.contains("example.invalid"), "\(body)")
+            let object = try digest(delivery)
+            let items = try #require(object["notifications"] as? [[String: Any]])
+            #expect(items.count == 1)
+            let failedJob = try await h.count("SELECT id AS n FROM marketplace_job WHERE job_type = 'system.sleep'")
+            #expect(items.first?["job_id"] as? Int == failedJob)
+            #expect((items.first?["message"] as? String)?.contains("seconds must be between 0 and 86400") == true)
+            #expect((object["account"] as? [String: Any])?["name"] as? String == "Shop TH")
+        }
     }
 
     @Test("a receiver answering 500 gets the same digest again after backoff")
@@ -64,17 +65,18 @@ struct WebhookTests {
         await receiver.answer([500])
         let account = try await hookedAccount(h, receiver)
         let worker = try h.worker(["--worker-id", "hook", "--retry-base", "0.2"])
-        defer { Task { await receiver.stop(); await h.finish([worker]) } }
-        try await failingJobs(h, account: account, count: 1)
-        #expect(try await eventually(timeout: .seconds(30)) { await receiver.deliveries().count >= 2 }, "\(worker.output.suffix(2000))")
-        let bodies = await receiver.deliveries().map(\.body)
-        #expect(bodies[0] == bodies[1])
-        #expect(try await eventually {
-            try await h.count("""
-                SELECT count(*) AS n FROM marketplace_job
-                 WHERE job_type = 'system.deliver_webhook' AND state = 'done' AND attempts = 2
-                """) == 1
-        })
+        try await withTeardown(await (receiver.stop(), h.finish([worker]))) { () async throws in
+            try await failingJobs(h, account: account, count: 1)
+            #expect(try await eventually(timeout: .seconds(30)) { await receiver.deliveries().count >= 2 }, "\(worker.output.suffix(2000))")
+            let bodies = await receiver.deliveries().map(\.body)
+            #expect(bodies[0] == bodies[1])
+            #expect(try await eventually {
+                try await h.count("""
+                    SELECT count(*) AS n FROM marketplace_job
+                     WHERE job_type = 'system.deliver_webhook' AND state = 'done' AND attempts = 2
+                    """) == 1
+            })
+        }
     }
 
     @Test("500 failures within a minute give at most 2 POSTs, carrying all 500 notifications")
@@ -83,27 +85,28 @@ struct WebhookTests {
         let receiver = try await WebhookReceiver.start()
         let account = try await hookedAccount(h, receiver)
         let worker = try h.worker(["--worker-id", "storm", "--concurrency", "20"])
-        defer { Task { await receiver.stop(); await h.finish([worker]) } }
-        try await failingJobs(h, account: account, count: 500)
-        #expect(try await eventually(timeout: .seconds(30)) {
-            try await h.count("SELECT count(*) AS n FROM marketplace_notification") == 500
-        })
-        // The first digest goes out at once; the rest wait for the 60 s rate limit.
-        func delivered() async throws -> Int {
-            var total = 0
-            for delivery in await receiver.deliveries() {
-                total += (try digest(delivery)["notifications"] as? [Any])?.count ?? 0
+        try await withTeardown(await (receiver.stop(), h.finish([worker]))) { () async throws in
+            try await failingJobs(h, account: account, count: 500)
+            #expect(try await eventually(timeout: .seconds(30)) {
+                try await h.count("SELECT count(*) AS n FROM marketplace_notification") == 500
+            })
+            // The first digest goes out at once; the rest wait for the 60 s rate limit.
+            func delivered() async throws -> Int {
+                var total = 0
+                for delivery in await receiver.deliveries() {
+                    total += (try digest(delivery)["notifications"] as? [Any])?.count ?? 0
+                }
+                return total
             }
-            return total
+            #expect(try await eventually(timeout: .seconds(120), every: .milliseconds(500)) { try await delivered() == 500 },
+                    "\(worker.output.suffix(2000))")
+            let deliveries = await receiver.deliveries()
+            #expect(deliveries.count <= 2, "\(deliveries.count) POSTs")
+            if deliveries.count == 2 {
+                #expect(deliveries[1].receivedAt.timeIntervalSince(deliveries[0].receivedAt) >= 59)
+            }
+            let ids = try deliveries.flatMap { try (digest($0)["notifications"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int } }
+            #expect(Set(ids).count == 500)
         }
-        #expect(try await eventually(timeout: .seconds(120), every: .milliseconds(500)) { try await delivered() == 500 },
-                "\(worker.output.suffix(2000))")
-        let deliveries = await receiver.deliveries()
-        #expect(deliveries.count <= 2, "\(deliveries.count) POSTs")
-        if deliveries.count == 2 {
-            #expect(deliveries[1].receivedAt.timeIntervalSince(deliveries[0].receivedAt) >= 59)
-        }
-        let ids = try deliveries.flatMap { try (digest($0)["notifications"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int } }
-        #expect(Set(ids).count == 500)
     }
 }
