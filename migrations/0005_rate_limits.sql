@@ -84,3 +84,12 @@ LANGUAGE sql AS $$
            recent = CASE WHEN p_burst IS NULL AND cardinality(recent) > 0 THEN recent[1:cardinality(recent) - 1] ELSE recent END
      WHERE key = p_key;
 $$;
+
+-- Empties the bucket `p_key` (creating it empty): the marketplace answered 429,
+-- so its own count is ahead of ours, and every worker should wait a refill.
+CREATE FUNCTION marketplace_rate_limit_exhaust(p_key text)
+RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO marketplace_rate_limit (key, tokens, updated_at) VALUES (p_key, 0, clock_timestamp())
+    ON CONFLICT (key) DO UPDATE SET tokens = least(marketplace_rate_limit.tokens, 0), updated_at = clock_timestamp();
+$$;

@@ -103,4 +103,29 @@ struct RateLimiterTests {
         #expect(stats.operations["createFeedDocument"] == 5)   // the deferred one created no document
         await secondPool.close()
     }
+
+    @Test func amazons429EmptiesTheSharedBucketForEveryWorker() async throws {
+        let fixture = try await AmazonClientFixture.start(faults: AmazonFaults(tooManyRequests: 1), database: true, label: "rate429")
+        defer { Task { await fixture.stop() } }
+        let secondPool = fixture.db!.pool(size: 1)
+        let workerA = fixture.client(rateLimiter: RateLimiter(database: fixture.pool!))
+        let workerB = fixture.client(rateLimiter: RateLimiter(database: secondPool))
+        do {
+            _ = try await workerA.createFeedDocument()
+            Issue.record("expected Amazon's 429")
+        } catch {
+            guard case .throttled = error else { Issue.record("got \(error)"); return }
+        }
+        // Worker B's bucket says "none left" now, although it never called: it defers without asking Amazon.
+        do {
+            _ = try await workerB.createFeedDocument()
+            Issue.record("expected a local deferral")
+        } catch {
+            guard case .retryAfter(let date, let message) = error.jobError else { Issue.record("got \(error)"); return }
+            #expect(date.timeIntervalSinceNow > 1)
+            #expect(message.contains("createFeedDocument (0.5/s, burst 15) has no token"))
+        }
+        #expect(await fixture.simulator.stats().operations["createFeedDocument"] == 1)
+        await secondPool.close()
+    }
 }

@@ -11,6 +11,7 @@ extension SPAPIClient {
         let errors: [Entry]
     }
 
+    /// - Parameter rateLimited: false when the caller already took this operation's token.
     func call<Body: Encodable, Answer: Decodable>(_ operation: SPAPIOperation, method: String, path: String, body: Body?,
                                                   rateLimited: Bool = true) async throws(AmazonError) -> Answer {
         let target = "\(method) \(path)"
@@ -31,7 +32,15 @@ extension SPAPIClient {
             token = try await tokens.accessToken(for: account, http: http)
             response = try await send(request(method: method, url: url, body: bodyData, token: token))
         }
-        return try read(response, operation: operation, target: target, token: token)
+        do {
+            return try read(response, operation: operation, target: target, token: token)
+        } catch {
+            if case .throttled = error, let rateLimiter {
+                // Amazon's count is ahead of ours: make every worker wait, not only this job.
+                try? await rateLimiter.exhaust(operation.rateLimit(settings: account.settings))
+            }
+            throw error
+        }
     }
 
     private func request(method: String, url: URL, body: Data?, token: LWAAccessToken) -> HTTPRequest {

@@ -37,9 +37,13 @@ public struct SPAPIClient: Sendable {
 
     /// `createFeedDocument`: a document id and the pre-signed URL to upload to.
     public func createFeedDocument(contentType: String = jsonContentType) async throws(AmazonError) -> FeedDocumentUpload {
+        try await createFeedDocument(contentType: contentType, limited: true)
+    }
+
+    private func createFeedDocument(contentType: String, limited: Bool) async throws(AmazonError) -> FeedDocumentUpload {
         struct Answer: Decodable { let feedDocumentId: String; let url: String }
         let answer: Answer = try await call(.createFeedDocument, method: "POST", path: "\(Self.feedsPath)/documents",
-                                            body: ["contentType": contentType])
+                                            body: ["contentType": contentType], rateLimited: limited)
         guard let url = URL(string: answer.url), url.scheme != nil else {
             throw .unreadable(account: account.label, target: "POST \(Self.feedsPath)/documents", status: 201,
                               reason: "a url that is not a URL", snippet: String(answer.url.prefix(40)))
@@ -95,13 +99,15 @@ public struct SPAPIClient: Sendable {
         }
     }
 
-    /// The whole submission: reserves createFeed's quota first (so a throttled
-    /// submission wastes no document), then creates the document, uploads and
-    /// creates the feed.
+    /// The whole submission: takes the quota of all of it at once (the
+    /// submission window, createFeed's and createFeedDocument's buckets; all or
+    /// none), so a throttled submission wastes neither a document nor a slot;
+    /// then creates the document, uploads and creates the feed.
     public func submitFeed(_ bytes: Data, feedType: String = "JSON_LISTINGS_FEED", contentType: String = jsonContentType,
                            marketplaceIDs: [String]? = nil) async throws(AmazonError) -> SubmittedFeed {
-        try await takeRateLimit(createFeedLimits(feedType: feedType), target: "createFeed")
-        let document = try await createFeedDocument(contentType: contentType)
+        try await takeRateLimit(createFeedLimits(feedType: feedType) + [SPAPIOperation.createFeedDocument.rateLimit(settings: account.settings)],
+                                target: "createFeed")
+        let document = try await createFeedDocument(contentType: contentType, limited: false)
         try await upload(bytes, to: document)
         let feedID = try await createFeed(feedType: feedType, inputFeedDocumentID: document.feedDocumentID,
                                           marketplaceIDs: marketplaceIDs, limited: false)

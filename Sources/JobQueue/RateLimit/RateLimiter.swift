@@ -56,6 +56,13 @@ public struct RateLimiter: Sendable {
         }
     }
 
+    /// Empties a bucket for every worker: the marketplace answered 429, so its
+    /// count is ahead of ours. The next take waits one refill. Windows are left alone.
+    public func exhaust(_ limit: RateLimit) async throws {
+        guard case .bucket = limit.kind else { return }
+        _ = try await database.execute("SELECT marketplace_rate_limit_exhaust($1)", [limit.key])
+    }
+
     private func takeOne(_ limit: RateLimit) async throws -> TimeInterval {
         let row: PostgresRow?
         switch limit.kind {

@@ -17,6 +17,9 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
     public var htmlPages: Int
     /// The next N SP-API requests get HTTP 200 with a body that is not JSON.
     public var malformedJSON: Int
+    /// The next N SP-API requests get HTTP 403 `Unauthorized` whatever the token
+    /// (an app without the role, a seller who revoked it).
+    public var accessDenied: Int
     /// The next N report downloads serve bytes that are not gzip.
     public var garbageReports: Int
     /// The next N token requests get HTTP 500.
@@ -25,7 +28,7 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
     public var delayMilliseconds: Int
 
     public init(afterRequests: Int = 0, internalErrors: Int = 0, tooManyRequests: Int = 0, rateLimitLimit: String? = nil,
-                htmlPages: Int = 0, malformedJSON: Int = 0, garbageReports: Int = 0, tokenErrors: Int = 0,
+                htmlPages: Int = 0, malformedJSON: Int = 0, accessDenied: Int = 0, garbageReports: Int = 0, tokenErrors: Int = 0,
                 delayMilliseconds: Int = 0) {
         self.afterRequests = afterRequests
         self.internalErrors = internalErrors
@@ -33,6 +36,7 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
         self.rateLimitLimit = rateLimitLimit
         self.htmlPages = htmlPages
         self.malformedJSON = malformedJSON
+        self.accessDenied = accessDenied
         self.garbageReports = garbageReports
         self.tokenErrors = tokenErrors
         self.delayMilliseconds = delayMilliseconds
@@ -40,7 +44,7 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case afterRequests = "after_requests", internalErrors = "internal_errors", tooManyRequests = "too_many_requests"
-        case rateLimitLimit = "rate_limit_limit", htmlPages = "html_pages", malformedJSON = "malformed_json"
+        case rateLimitLimit = "rate_limit_limit", htmlPages = "html_pages", malformedJSON = "malformed_json", accessDenied = "access_denied"
         case garbageReports = "garbage_reports", tokenErrors = "token_errors", delayMilliseconds = "delay_ms"
     }
 
@@ -51,7 +55,7 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
         self.init(afterRequests: try count(.afterRequests), internalErrors: try count(.internalErrors),
                   tooManyRequests: try count(.tooManyRequests),
                   rateLimitLimit: try container.decodeIfPresent(String.self, forKey: .rateLimitLimit),
-                  htmlPages: try count(.htmlPages), malformedJSON: try count(.malformedJSON),
+                  htmlPages: try count(.htmlPages), malformedJSON: try count(.malformedJSON), accessDenied: try count(.accessDenied),
                   garbageReports: try count(.garbageReports), tokenErrors: try count(.tokenErrors),
                   delayMilliseconds: try count(.delayMilliseconds))
     }

@@ -68,6 +68,9 @@ struct AmazonRoutes: HTTPHandler {
         case .html:
             let page = "<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>"
             return FlyingFox.HTTPResponse(statusCode: .serviceUnavailable, headers: [.contentType: "text/html"], body: Data(page.utf8))
+        case .accessDenied:
+            return Self.errors(.forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
+                               details: "The application is not authorized for this operation.")
         case .malformedJSON:
             return FlyingFox.HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data("{\"feedId\": \"5".utf8))
         case nil:

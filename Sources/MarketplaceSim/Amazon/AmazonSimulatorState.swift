@@ -16,7 +16,7 @@ actor AmazonSimulatorState {
         let isReport: Bool
     }
 
-    enum Fault { case internalError, tooManyRequests(limit: String?), html, malformedJSON }
+    enum Fault { case internalError, tooManyRequests(limit: String?), html, malformedJSON, accessDenied }
     enum Authorisation { case ok, missing, unknown, expired }
 
     private(set) var configuration: AmazonSimulatorConfiguration
@@ -94,6 +94,8 @@ actor AmazonSimulatorState {
             faults.htmlPages -= 1; fault = .html
         } else if faults.malformedJSON > 0 {
             faults.malformedJSON -= 1; fault = .malformedJSON
+        } else if faults.accessDenied > 0 {
+            faults.accessDenied -= 1; fault = .accessDenied
         }
         if fault != nil { stats.faultsServed += 1 }
         return (fault, faults.delayMilliseconds)
