@@ -26,7 +26,7 @@ struct AmazonFeedProcessor {
             report.tally()
             return Outcome(fatal: true, report: report)
         }
-        guard let root = try? JSONDecoder().decode(JSONValue.self, from: document), root.objectValue != nil else {
+        guard let root = try? JSONValueParser.parse(document), root.objectValue != nil else {
             return fatal("The feed document is not a JSON object.")
         }
         guard let header = root["header"]?.objectValue else { return fatal("The feed has no 'header' object.") }
