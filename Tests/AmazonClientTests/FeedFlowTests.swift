@@ -84,6 +84,33 @@ struct FeedFlowTests {
         #expect(report.issues.first?.message.contains("version") == true)
     }
 
+    @Test func oneSchemaInvalidMessageMakesTheWholeFeedFatal() async throws {
+        let fixture = try await AmazonClientFixture.start()
+        defer { Task { await fixture.stop() } }
+        let client = fixture.client()
+        let document = try JSONSerialization.data(withJSONObject: [
+            "header": ["sellerId": AmazonClientFixture.configuration.sellerID, "version": "2.0"],
+            "messages": [
+                ["messageId": 1, "sku": "FINE-1", "operationType": "DELETE"],
+                // PATCH takes patches, not attributes (the schema's oneOf).
+                ["messageId": 2, "sku": "BAD-1", "operationType": "PATCH", "productType": "PRODUCT",
+                 "attributes": ["item_name": [["value": "x"]]]],
+            ],
+        ])
+        #expect(try await OfficialSchema.errors(of: document, schema: "listings-feed-schema-v2.json").isEmpty == false)
+        let feed = try await client.getFeed(try await client.submitFeed(document).feedID)
+        #expect(feed.processingStatus == .fatal)
+        let json = try await client.downloadReport(feedDocumentID: try #require(feed.resultFeedDocumentID))
+        #expect(try await OfficialSchema.errors(of: json, schema: "listings-feed-processing-report-schema-v2.json") == [])
+        let report = try JSONDecoder().decode(ListingsFeedProcessingReport.self, from: json)
+        #expect(report.summary.messagesAccepted == 0)
+        #expect(report.issuesByMessageID[1] == nil)
+        let issues = try #require(report.issuesByMessageID[2])
+        #expect(issues.map(\.message).sorted() == ["'attributes' is not applicable to PATCH operations.",
+                                                   "PATCH operations require a non-empty 'patches' array."])
+        #expect(await fixture.simulator.listings().isEmpty)
+    }
+
     @Test func listingStoreAppliesPatchMergeDeleteAndRelationships() async throws {
         let fixture = try await AmazonClientFixture.start()
         defer { Task { await fixture.stop() } }

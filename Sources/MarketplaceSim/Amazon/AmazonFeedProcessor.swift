@@ -1,10 +1,10 @@
 import Foundation
 
 /// Processes one JSON_LISTINGS_FEED document as Amazon would, in miniature:
-/// a document whose envelope is wrong is FATAL; each message is checked
-/// structurally (the schema's required fields and its `oneOf` per operation
-/// type), then against the configured per-SKU issues, then applied to the
-/// listing store with UPDATE / PARTIAL_UPDATE / PATCH / DELETE semantics.
+/// a document that breaks the schema (its envelope, or any message's required
+/// fields and per-operation `oneOf`) is FATAL and nothing is applied; otherwise
+/// each message is checked against the configured per-SKU issues, then applied
+/// to the listing store with UPDATE / PARTIAL_UPDATE / PATCH / DELETE semantics.
 struct AmazonFeedProcessor {
     /// What processing produced.
     struct Outcome {
@@ -40,25 +40,33 @@ struct AmazonFeedProcessor {
             return fatal("The feed must hold 1 to 25000 messages; it holds \(messages.count).")
         }
 
+        // A document the schema refuses is refused whole: FATAL, nothing applied,
+        // one issue per problem (with its messageId when it has a readable one).
         var seenIDs = Set<Int>()
+        var schemaIssues: [AmazonProcessingReport.Issue] = []
         for message in messages {
-            report.summary.messagesProcessed += 1
             let messageID = message["messageId"]?.intValue
-            let sku = message["sku"]?.stringValue
             var problems = Self.structuralProblems(message)
             if let messageID, !seenIDs.insert(messageID).inserted {
-                problems.append("messageId \(messageID) is used by an earlier message of this feed")
+                problems.append("messageId \(messageID) is used by an earlier message of this feed.")
             }
-            if !problems.isEmpty {
-                report.summary.messagesInvalid += 1
-                for problem in problems {
-                    report.issues.append(.init(messageId: messageID.flatMap { $0 >= 1 ? $0 : nil },
-                                               sku: sku.flatMap { $0.isEmpty ? nil : $0 }, code: "4000002",
-                                               severity: "ERROR", message: problem))
-                }
-                continue
+            for problem in problems where schemaIssues.count < 1_000 {
+                schemaIssues.append(.init(messageId: messageID.flatMap { $0 >= 1 ? $0 : nil },
+                                          sku: message["sku"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+                                          code: "4000002", severity: "ERROR", message: problem))
             }
-            let id = messageID!, skuValue = sku!
+        }
+        if !schemaIssues.isEmpty {
+            report.issues = [.init(code: "4000001", severity: "ERROR",
+                                   message: "The feed document does not follow the JSON_LISTINGS_FEED schema (version 2.0).")] + schemaIssues
+            report.tally()
+            return Outcome(fatal: true, report: report)
+        }
+
+        for message in messages {
+            report.summary.messagesProcessed += 1
+            // The structure was checked above: both are there.
+            guard let id = message["messageId"]?.intValue, let skuValue = message["sku"]?.stringValue else { continue }
             let configured = skuIssues.filter { $0.sku == skuValue }
             for issue in configured {
                 report.issues.append(.init(messageId: id, sku: skuValue, code: issue.code, severity: issue.severity,
