@@ -24,14 +24,21 @@ extension SPAPIClient {
             }
         }
         let url = URL(string: account.settings.endpoint.absoluteString + path)!
+        let started = ContinuousClock.now
         var token = try await tokens.accessToken(for: account, http: http)
         var response = try await send(request(method: method, url: url, body: bodyData, token: token))
         if response.status == 401 || response.status == 403 {
             // An expired or revoked token: refresh once and try once more.
+            logger?.info("amazon access token refused; refreshing it once", metadata: [
+                "operation": "\(operation.rawValue)", "status": "\(response.status)"])
             await tokens.invalidate(token, for: account)
             token = try await tokens.accessToken(for: account, http: http)
             response = try await send(request(method: method, url: url, body: bodyData, token: token))
         }
+        let elapsed = ContinuousClock.now - started
+        logger?.debug("sp-api call", metadata: [
+            "operation": "\(operation.rawValue)", "status": "\(response.status)",
+            "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)"])
         do {
             return try read(response, operation: operation, target: target, token: token)
         } catch {

@@ -2,6 +2,7 @@ import Foundation
 import Gzip
 import HTTPClient
 import JobQueue
+import Logging
 
 /// The Feeds API 2021-06-30 flow for one Amazon account: create a feed
 /// document, PUT the feed to its pre-signed URL, create the feed, poll it, and
@@ -20,19 +21,35 @@ public struct SPAPIClient: Sendable {
     let tokens: LWATokenProvider
     let rateLimiter: RateLimiter?
     let timeout: Duration
+    /// Debug lines per call (operation, status, milliseconds); never a header, token or query.
+    let logger: Logger?
     let now: @Sendable () -> Date
 
     /// - Parameters:
     ///   - tokens: the worker-wide token cache; tests pass their own.
     ///   - rateLimiter: the shared limiter; nil only where no quota applies (a local simulator in a unit test).
     public init(account: AmazonAccount, http: any HTTPClient, tokens: LWATokenProvider = .shared,
-                rateLimiter: RateLimiter?, timeout: Duration = .seconds(60), now: @escaping @Sendable () -> Date = Date.init) {
+                rateLimiter: RateLimiter?, timeout: Duration = .seconds(60), logger: Logger? = nil,
+                now: @escaping @Sendable () -> Date = Date.init) {
         self.account = account
         self.http = http
         self.tokens = tokens
         self.rateLimiter = rateLimiter
         self.timeout = timeout
+        self.logger = logger
         self.now = now
+    }
+
+    /// The client a handler uses: the job's account (decoded; a bad one is a
+    /// permanent error naming the key), its HTTP client and logger, the
+    /// worker-wide token cache, and the rate limiter on the job's database.
+    public init(context: JobContext, tokens: LWATokenProvider = .shared, timeout: Duration = .seconds(60)) throws(JobError) {
+        let account = try AmazonAccount(try context.requireAccount(marketplace: "amazon"))
+        var logger = context.logger
+        logger[metadataKey: "account_id"] = "\(account.id)"
+        self.init(account: account, http: context.http, tokens: tokens,
+                  rateLimiter: RateLimiter(database: context.database, now: context.now), timeout: timeout,
+                  logger: logger, now: context.now)
     }
 
     /// `createFeedDocument`: a document id and the pre-signed URL to upload to.
