@@ -11,6 +11,7 @@ public enum GzipError: Error, Sendable, Equatable, CustomStringConvertible {
     /// zlib itself failed (out of memory, version mismatch): not the data's fault.
     case zlib(function: String, code: Int32)
 
+    /// One line without the data itself.
     public var description: String {
         switch self {
         case .invalidData(let reason, let firstBytes):

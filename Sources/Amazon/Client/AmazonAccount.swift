@@ -4,11 +4,16 @@ import JobQueue
 /// An `amazon` marketplace account, decoded once per job: its settings, its
 /// secrets, and a label for messages ("account 3 (Amazon US)").
 public struct AmazonAccount: Sendable {
+    /// The `marketplace_account` id.
     public let id: Int64
+    /// The account's name, for messages.
     public let name: String
+    /// The decoded, validated `settings`.
     public let settings: AmazonSettings
+    /// The LWA secrets; printing them shows `[Amazon credentials redacted]`.
     public let credentials: AmazonCredentials
 
+    /// An account from parts (tests, tools); jobs use `init(_:)` on the row.
     public init(id: Int64, name: String, settings: AmazonSettings, credentials: AmazonCredentials) {
         self.id = id
         self.name = name

@@ -11,12 +11,14 @@ public struct AmazonCredentials: Decodable, Sendable, CustomStringConvertible, C
         case clientID = "client_id", clientSecret = "client_secret", refreshToken = "refresh_token"
     }
 
+    /// Secrets from parts (tests, tools); jobs decode them from the row.
     public init(clientID: String, clientSecret: String, refreshToken: String) {
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.refreshToken = refreshToken
     }
 
+    /// Decodes `client_id`, `client_secret`, `refresh_token`, each required and non-empty.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func value(_ key: CodingKeys) throws -> String {
@@ -31,7 +33,9 @@ public struct AmazonCredentials: Decodable, Sendable, CustomStringConvertible, C
         refreshToken = try value(.refreshToken)
     }
 
+    /// Never the values.
     public var description: String { "[Amazon credentials redacted]" }
+    /// Never the values, in debuggers and `String(reflecting:)` either.
     public var debugDescription: String { description }
 
     /// Values to scrub from any text quoted from a response (an error page could echo a form field).

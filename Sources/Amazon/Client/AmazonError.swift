@@ -29,6 +29,7 @@ public enum AmazonError: Error, Sendable, CustomStringConvertible {
     /// The shared rate limiter's database could not be reached.
     case rateLimiterUnavailable(account: String, reason: String)
 
+    /// One line naming the account and the call; safe for job rows and logs.
     public var description: String {
         switch self {
         case .credentialsRejected(let account, let status, let code, let message):

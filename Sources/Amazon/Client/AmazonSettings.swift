@@ -5,7 +5,9 @@ import JobQueue
 /// `marketplace_ids` are required; every URL has a default and is stored per
 /// account, so the sandbox or `marketplace-sim amazon` can stand in.
 public struct AmazonSettings: Decodable, Sendable, Equatable {
+    /// The North America SP-API endpoint.
     public static let defaultEndpoint = URL(string: "https://sellingpartnerapi-na.amazon.com")!
+    /// Login with Amazon's token endpoint.
     public static let defaultTokenEndpoint = URL(string: "https://api.amazon.com/auth/o2/token")!
 
     /// The seller's merchant id (the feed header's `sellerId`).
@@ -33,6 +35,7 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
         case intervalSeconds = "interval_seconds", automatic
     }
 
+    /// Settings from parts (tests, tools), with the documented defaults.
     public init(sellerID: String, marketplaceIDs: [String], endpoint: URL = defaultEndpoint,
                 tokenEndpoint: URL = defaultTokenEndpoint, imageBaseURL: URL? = nil, currency: String? = nil,
                 defaultProductType: String? = nil, intervalSeconds: Int = 600, automatic: Bool = false) {
@@ -47,6 +50,7 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
         self.automatic = automatic
     }
 
+    /// Decodes and validates the `settings` column; errors name the key.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         sellerID = try Self.nonEmpty(container, .sellerID, example: "A2EXAMPLE1234")

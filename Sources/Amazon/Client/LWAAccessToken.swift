@@ -5,6 +5,7 @@ import Foundation
 /// to put it in the `x-amz-access-token` header.
 public struct LWAAccessToken: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     let value: String
+    /// When Amazon stops accepting it.
     public let expiresAt: Date
     /// When the cache stops handing it out: shortly before `expiresAt`, so a
     /// token never expires in flight.
@@ -17,6 +18,8 @@ public struct LWAAccessToken: Sendable, Equatable, CustomStringConvertible, Cust
         refreshAt = expiresAt.addingTimeInterval(-min(margin, lifetime / 10))
     }
 
+    /// Redacted: only the expiry.
     public var description: String { "[LWA access token redacted, expires \(expiresAt.formatted(.iso8601))]" }
+    /// Redacted as well.
     public var debugDescription: String { description }
 }

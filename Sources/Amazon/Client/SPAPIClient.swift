@@ -13,9 +13,12 @@ import Logging
 /// `x-amz-access-token`, and on a 401/403 refreshes the token once and repeats
 /// the call once. Failures are `AmazonError`s; `error.jobError` is the job outcome.
 public struct SPAPIClient: Sendable {
+    /// The Feeds API version path.
     public static let feedsPath = "/feeds/2021-06-30"
+    /// The Content-Type of a JSON_LISTINGS_FEED document.
     public static let jsonContentType = "application/json; charset=UTF-8"
 
+    /// The account every call is made for.
     public let account: AmazonAccount
     let http: any HTTPClient
     let tokens: LWATokenProvider

@@ -14,9 +14,12 @@ public struct RateLimit: Sendable, Hashable, CustomStringConvertible {
         case window(limit: Int, seconds: Decimal)
     }
 
+    /// The row in `marketplace_rate_limit`; limits with one key share one quota.
     public var key: String
+    /// How it refills.
     public var kind: Kind
 
+    /// A limit from parts; `bucket` and `window` read better.
     public init(key: String, kind: Kind) {
         self.key = key
         self.kind = kind
@@ -32,6 +35,7 @@ public struct RateLimit: Sendable, Hashable, CustomStringConvertible {
         RateLimit(key: key, kind: .window(limit: limit, seconds: seconds))
     }
 
+    /// The key and its terms, for "no token" messages.
     public var description: String {
         switch kind {
         case .bucket(let rate, let burst): return "\(key) (\(rate)/s, burst \(burst))"

@@ -15,6 +15,7 @@ public struct RateLimiter: Sendable {
     public let maxSleep: Duration
     let now: @Sendable () -> Date
 
+    /// A limiter on `database` (any pool of the shared database: the quota is in the rows, not here).
     public init(database: PostgresPool, maxSleep: Duration = .seconds(1), now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.maxSleep = maxSleep

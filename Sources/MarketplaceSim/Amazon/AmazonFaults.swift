@@ -27,6 +27,7 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
     /// Every SP-API request waits this long (0 = none).
     public var delayMilliseconds: Int
 
+    /// No faults unless given.
     public init(afterRequests: Int = 0, internalErrors: Int = 0, tooManyRequests: Int = 0, rateLimitLimit: String? = nil,
                 htmlPages: Int = 0, malformedJSON: Int = 0, accessDenied: Int = 0, garbageReports: Int = 0, tokenErrors: Int = 0,
                 delayMilliseconds: Int = 0) {

@@ -4,14 +4,18 @@ import Foundation
 /// the raw attributes as stored, and the fields the sync maps, read out of them.
 /// This is the answer of `GET /_control/listings[/SKU]`.
 public struct AmazonListing: Sendable, Codable, Equatable {
+    /// The seller SKU.
     public var sku: String
+    /// From the last UPDATE.
     public var productType: String
+    /// Every attribute as stored, after all accepted messages.
     public var attributes: [String: JSONValue]
     /// A DELETE was accepted; an UPDATE brings it back.
     public var deleted: Bool
     /// The feed of the last accepted message for this SKU.
     public var lastFeedID: String
 
+    /// A listing from parts.
     public init(sku: String, productType: String, attributes: [String: JSONValue], deleted: Bool = false, lastFeedID: String) {
         self.sku = sku
         self.productType = productType
@@ -27,6 +31,7 @@ public struct AmazonListing: Sendable, Codable, Equatable {
         case shippingGroup = "merchant_shipping_group"
     }
 
+    /// Reads the stored fields back (the derived ones are recomputed).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(sku: try container.decode(String.self, forKey: .sku),

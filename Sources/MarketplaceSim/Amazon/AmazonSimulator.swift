@@ -22,7 +22,9 @@ public final class AmazonSimulator: Sendable {
     public let endpoint: URL
     /// `http://127.0.0.1:PORT/auth/o2/token`: an account's `token_endpoint`.
     public let tokenEndpoint: URL
+    /// The bound port.
     public let port: UInt16
+    /// What it was started with.
     public let configuration: AmazonSimulatorConfiguration
 
     /// Starts listening on 127.0.0.1 (`port` 0 picks a free one) and returns once connections are accepted.
@@ -51,6 +53,7 @@ public final class AmazonSimulator: Sendable {
         tokenEndpoint = URL(string: "http://127.0.0.1:\(port)/auth/o2/token")!
     }
 
+    /// Stops listening.
     public func stop() async {
         await server.stop(timeout: 1)
         task.cancel()
@@ -59,20 +62,29 @@ public final class AmazonSimulator: Sendable {
     /// Runs until the surrounding task is cancelled or the server fails.
     public func waitUntilStopped() async throws { try await task.value }
 
+    /// Replaces the faults (counters start afresh).
     public func setFaults(_ faults: AmazonFaults) async { await state.setFaults(faults) }
+    /// The faults left to serve.
     public func faults() async -> AmazonFaults { await state.faults }
     /// Replaces the per-SKU issues every later feed reports.
     public func setSKUIssues(_ issues: [AmazonSKUIssue]) async { await state.setSKUIssues(issues) }
+    /// Changes how long later feeds take to process.
     public func setProcessingDelay(milliseconds: Int) async { await state.setProcessingDelay(milliseconds: milliseconds) }
+    /// Changes later tokens' `expires_in`.
     public func setTokenLifetime(seconds: Int) async { await state.setTokenLifetime(seconds: seconds) }
     /// Makes every issued access token expired, so the next SP-API call gets 403.
     public func expireTokens() async { await state.expireTokens() }
     /// Every access token issued (for secrecy tests).
     public func issuedTokens() async -> [String] { await state.issuedTokens() }
+    /// What has been served so far.
     public func stats() async -> AmazonSimulatorStats { await state.stats }
+    /// Zeroes the counters.
     public func resetStats() async { await state.resetStats() }
+    /// Every listing, by SKU (processing due feeds first).
     public func listings() async -> [AmazonListing] { await state.allListings() }
+    /// One listing, or nil if Amazon never accepted an UPDATE for it.
     public func listing(sku: String) async -> AmazonListing? { await state.listing(sku: sku) }
+    /// Every feed, oldest first.
     public func feeds() async -> [AmazonSimulatedFeed] { await state.allFeeds() }
     /// A processed feed's report, decoded.
     public func report(feedID: String) async -> AmazonProcessingReport? { await state.report(feedID: feedID) }

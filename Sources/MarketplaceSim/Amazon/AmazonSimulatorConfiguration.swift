@@ -4,7 +4,9 @@ import Foundation
 public struct AmazonSimulatorConfiguration: Sendable, Codable, Equatable {
     /// The LWA client and refresh token the token endpoint accepts.
     public var clientID: String
+    /// The accepted LWA client secret.
     public var clientSecret: String
+    /// The accepted LWA refresh token.
     public var refreshToken: String
     /// The seller whose feeds are accepted (the feed header's `sellerId`).
     public var sellerID: String
@@ -16,6 +18,7 @@ public struct AmazonSimulatorConfiguration: Sendable, Codable, Equatable {
     /// How long pre-signed URLs stay valid.
     public var presignedURLLifetimeSeconds: Int
 
+    /// Demo values by default (what `marketplace-sim amazon` accepts unless told otherwise).
     public init(clientID: String = "amzn1.application-oa2-client.demo", clientSecret: String = "demo-client-secret",
                 refreshToken: String = "Atzr|demo-refresh-token", sellerID: String = "A2DEMOSELLER",
                 tokenLifetimeSeconds: Int = 3600, processingDelayMilliseconds: Int = 0, presignedURLLifetimeSeconds: Int = 300) {

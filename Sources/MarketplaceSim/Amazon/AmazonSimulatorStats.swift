@@ -12,7 +12,9 @@ public struct AmazonSimulatorStats: Sendable, Codable, Equatable {
     public var unauthorized = 0
     /// Injected faults served (500, 429, HTML, malformed, garbage gzip).
     public var faultsServed = 0
+    /// Accepted PUTs to pre-signed URLs.
     public var uploads = 0
+    /// GETs of pre-signed URLs.
     public var downloads = 0
     /// PUTs refused because they carried an auth header or the wrong Content-Type.
     public var refusedUploads = 0
@@ -22,5 +24,6 @@ public struct AmazonSimulatorStats: Sendable, Codable, Equatable {
         case faultsServed = "faults_served", uploads, downloads, refusedUploads = "refused_uploads"
     }
 
+    /// All zero.
     public init() {}
 }

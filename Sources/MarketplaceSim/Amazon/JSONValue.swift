@@ -10,6 +10,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Decodes any JSON value (JSONDecoder path; `parse` is faster).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         // Most common kinds first: every failed try builds a DecodingError, and a
@@ -22,6 +23,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
         self = .number(try container.decode(Decimal.self))
     }
 
+    /// Encodes as the JSON it holds.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -37,34 +39,30 @@ public enum JSONValue: Sendable, Equatable, Codable {
     /// Parses JSON text quickly (see `JSONValueParser`); same result as `JSONDecoder`.
     public static func parse(_ data: Data) throws -> JSONValue { try JSONValueParser.parse(data) }
 
+    /// An object's member, or nil.
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil
     }
 
+    /// An array's element, or nil.
     public subscript(index: Int) -> JSONValue? {
         if case .array(let array) = self, array.indices.contains(index) { return array[index] }
         return nil
     }
 
+    /// The string, if it is one.
     public var stringValue: String? { if case .string(let value) = self { return value } else { return nil } }
+    /// The number, if it is one.
     public var decimalValue: Decimal? { if case .number(let value) = self { return value } else { return nil } }
+    /// The elements, if an array.
     public var arrayValue: [JSONValue]? { if case .array(let value) = self { return value } else { return nil } }
+    /// The members, if an object.
     public var objectValue: [String: JSONValue]? { if case .object(let value) = self { return value } else { return nil } }
 
     /// An integer, when the number is whole and fits.
     public var intValue: Int? {
-        guard let decimal = decimalValue, decimal == decimal.rounded(), abs(decimal) <= Decimal(Int32.max) else { return nil }
+        guard let decimal = decimalValue, decimal == decimal.truncatedToInteger, abs(decimal) <= Decimal(Int32.max) else { return nil }
         return NSDecimalNumber(decimal: decimal).intValue
-    }
-}
-
-extension Decimal {
-    /// Rounded toward zero to a whole number.
-    func rounded() -> Decimal {
-        var value = self
-        var result = Decimal()
-        NSDecimalRound(&result, &value, 0, .down)
-        return result
     }
 }
