@@ -123,6 +123,18 @@ struct LWATokenTests {
         let missing = message(#"{"seller_id": "S", "marketplace_ids": ["X"]}"#, #"{"client_id": "c-id", "client_secret": "s-SECRET-x"}"#)
         #expect(missing.hasPrefix("account 4 (Amazon EU): credentials: refresh_token: required field is missing"))
         #expect(!missing.contains("s-SECRET-x"))
+        #expect(message(#"{"seller_id": "S", "marketplace_ids": ["X"], "rate_limits": {"createFeeds": {"rate": 1}}}"#, good)
+            .contains("settings: rate_limits: unknown quota \"createFeeds\"; expected one of createFeed, createFeedDocument"))
+        #expect(message(#"{"seller_id": "S", "marketplace_ids": ["X"], "rate_limits": {"getFeed": {"rate": 0}}}"#, good)
+            .contains("settings: rate_limits.getFeed.rate: must be > 0"))
+        let tuned = try AmazonAccount(account(settings: """
+            {"seller_id": "S", "marketplace_ids": ["X"],
+             "rate_limits": {"createFeed": {"rate": 0.5, "burst": 30}, "feed_submissions": {"limit": 60}}}
+            """, credentials: good))
+        #expect(SPAPIOperation.createFeed.rateLimit(settings: tuned.settings).kind == .bucket(rate: Decimal(string: "0.5")!, burst: 30))
+        #expect(SPAPIOperation.getFeed.rateLimit(settings: tuned.settings).kind == .bucket(rate: 2, burst: 15))
+        #expect(SPAPIOperation.feedSubmissionLimit(feedType: "JSON_LISTINGS_FEED", settings: tuned.settings)?.kind
+            == .window(limit: 60, seconds: 300))
         let decoded = try AmazonAccount(account(settings: #"{"seller_id": "S", "marketplace_ids": ["X"]}"#, credentials: good))
         #expect(decoded.settings.endpoint == AmazonSettings.defaultEndpoint)
         #expect(decoded.settings.tokenEndpoint == AmazonSettings.defaultTokenEndpoint)

@@ -28,17 +28,20 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
     public var intervalSeconds: Int
     /// The seed's "Active flag": automatic mode on.
     public var automatic: Bool
+    /// Per-quota overrides of the model's rate limits (`rate_limits`), by operation or `feed_submissions`.
+    public var rateLimits: [String: AmazonRateLimitOverride]
 
     enum CodingKeys: String, CodingKey {
         case sellerID = "seller_id", marketplaceIDs = "marketplace_ids", endpoint, tokenEndpoint = "token_endpoint"
         case imageBaseURL = "image_base_url", currency, defaultProductType = "default_product_type"
-        case intervalSeconds = "interval_seconds", automatic
+        case intervalSeconds = "interval_seconds", automatic, rateLimits = "rate_limits"
     }
 
     /// Settings from parts (tests, tools), with the documented defaults.
     public init(sellerID: String, marketplaceIDs: [String], endpoint: URL = defaultEndpoint,
                 tokenEndpoint: URL = defaultTokenEndpoint, imageBaseURL: URL? = nil, currency: String? = nil,
-                defaultProductType: String? = nil, intervalSeconds: Int = 600, automatic: Bool = false) {
+                defaultProductType: String? = nil, intervalSeconds: Int = 600, automatic: Bool = false,
+                rateLimits: [String: AmazonRateLimitOverride] = [:]) {
         self.sellerID = sellerID
         self.marketplaceIDs = marketplaceIDs
         self.endpoint = endpoint
@@ -48,6 +51,7 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
         self.defaultProductType = defaultProductType
         self.intervalSeconds = intervalSeconds
         self.automatic = automatic
+        self.rateLimits = rateLimits
     }
 
     /// Decodes and validates the `settings` column; errors name the key.
@@ -78,6 +82,12 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
                                                    debugDescription: "must be a positive number of seconds")
         }
         automatic = try container.decodeIfPresent(Bool.self, forKey: .automatic) ?? false
+        rateLimits = try container.decodeIfPresent([String: AmazonRateLimitOverride].self, forKey: .rateLimits) ?? [:]
+        let known = Set(SPAPIOperation.allCases.map(\.rawValue) + [AmazonRateLimitOverride.feedSubmissionsKey])
+        if let unknown = rateLimits.keys.sorted().first(where: { !known.contains($0) }) {
+            throw DecodingError.dataCorruptedError(forKey: .rateLimits, in: container,
+                                                   debugDescription: "unknown quota \"\(unknown)\"; expected one of \(known.sorted().joined(separator: ", "))")
+        }
     }
 
     private static func nonEmpty(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys,

@@ -101,10 +101,10 @@ extension SPAPIClient {
 
     /// When a throttled call may go again: one token's refill time at the rate
     /// Amazon applied (`x-amzn-RateLimit-Limit`, requests per second), else at
-    /// the model's default rate; `Retry-After` wins when it is later.
+    /// the account's `rate_limits` rate or the model's default; `Retry-After` wins when it is later.
     func retryAt(_ response: HTTPResponse, operation: SPAPIOperation) -> Date {
         let now = now()
-        var rate = NSDecimalNumber(decimal: operation.defaultRate).doubleValue
+        var rate = NSDecimalNumber(decimal: account.settings.rateLimits[operation.rawValue]?.rate ?? operation.defaultRate).doubleValue
         if let header = response.header("x-amzn-ratelimit-limit"),
            let live = Double(header.trimmingCharacters(in: .whitespaces)), live > 0, live.isFinite {
             rate = live

@@ -28,14 +28,19 @@ public enum SPAPIOperation: String, Sendable, CaseIterable {
     /// The shared bucket for this operation. Amazon counts per selling partner
     /// and region, so the key is the seller id at the endpoint's host, not the
     /// account row: two rows for one seller share one quota.
+    /// The account's `rate_limits` override, when it has one, wins over the defaults.
     public func rateLimit(settings: AmazonSettings) -> RateLimit {
-        .bucket("amazon:\(settings.sellerID)@\(settings.endpoint.host ?? "?"):\(rawValue)", rate: defaultRate, burst: defaultBurst)
+        let override = settings.rateLimits[rawValue]
+        return .bucket("amazon:\(settings.sellerID)@\(settings.endpoint.host ?? "?"):\(rawValue)",
+                       rate: override?.rate ?? defaultRate, burst: override?.burst ?? defaultBurst)
     }
 
     /// "5 JSON_LISTINGS_FEED submissions per 5 minutes" (per seller and region),
     /// counted in a sliding window on top of createFeed's bucket.
     public static func feedSubmissionLimit(feedType: String, settings: AmazonSettings) -> RateLimit? {
         guard feedType == "JSON_LISTINGS_FEED" else { return nil }
-        return .window("amazon:\(settings.sellerID)@\(settings.endpoint.host ?? "?"):submit:\(feedType)", limit: 5, seconds: 300)
+        let override = settings.rateLimits[AmazonRateLimitOverride.feedSubmissionsKey]
+        return .window("amazon:\(settings.sellerID)@\(settings.endpoint.host ?? "?"):submit:\(feedType)",
+                       limit: override?.limit ?? 5, seconds: override?.seconds ?? 300)
     }
 }
