@@ -36,6 +36,9 @@ struct AmazonSimCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds from createFeed to DONE (IN_QUEUE, then IN_PROGRESS); 0 = done at the first getFeed.")
     var processingDelayMs = 0
 
+    @Option(help: "When > 0, feeds move by getFeed polls instead of time: this many IN_QUEUE, as many IN_PROGRESS.")
+    var pollsPerStage = 0
+
     @Option(help: "Answer the next N SP-API requests with HTTP 429.")
     var tooManyRequests = 0
 
@@ -59,7 +62,8 @@ struct AmazonSimCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = AmazonSimulatorConfiguration(
             clientID: clientID, clientSecret: clientSecret, refreshToken: refreshToken, sellerID: sellerID,
-            tokenLifetimeSeconds: tokenLifetime, processingDelayMilliseconds: processingDelayMs)
+            tokenLifetimeSeconds: tokenLifetime, processingDelayMilliseconds: processingDelayMs,
+            pollsPerStage: max(0, pollsPerStage))
         let faults = AmazonFaults(internalErrors: internalErrors, tooManyRequests: tooManyRequests, rateLimitLimit: rateLimitLimit,
                                   htmlPages: htmlPages, garbageReports: garbageReports)
         let simulator = try await AmazonSimulator.start(port: port, configuration: configuration, faults: faults)

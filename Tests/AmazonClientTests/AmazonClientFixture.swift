@@ -25,10 +25,10 @@ struct AmazonClientFixture {
     let db: TestDatabase?
     let pool: PostgresPool?
 
-    static func start(faults: AmazonFaults = AmazonFaults(), processingDelayMilliseconds: Int = 0, database: Bool = false,
+    static func start(faults: AmazonFaults = AmazonFaults(), pollsPerStage: Int = 0, database: Bool = false,
                       credentials: AmazonCredentials? = nil, label: String = "amazon") async throws -> AmazonClientFixture {
         var configuration = Self.configuration
-        configuration.processingDelayMilliseconds = processingDelayMilliseconds
+        configuration.pollsPerStage = pollsPerStage
         let simulator = try await AmazonSimulator.start(configuration: configuration, faults: faults)
         let settings = AmazonSettings(sellerID: configuration.sellerID, marketplaceIDs: ["ATVPDKIKX0DER"],
                                       endpoint: simulator.endpoint, tokenEndpoint: simulator.tokenEndpoint)

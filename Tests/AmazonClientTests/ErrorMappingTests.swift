@@ -29,10 +29,10 @@ struct ErrorMappingTests {
         for _ in 0..<3 {
             let before = Date()
             let error = await failure { _ = try await client.getFeed("50001") }
+            let after = Date()
             guard case .retryAfter(let date, let message)? = error?.jobError else { Issue.record("got \(String(describing: error))"); continue }
-            // 0.25 requests per second: one token every 4 s, not getFeed's default 0.5 s.
-            let wait = date.timeIntervalSince(before)
-            #expect(wait > 3.5 && wait < 5)
+            // 0.25 requests per second: one token every 4 s after the answer, not getFeed's default 0.5 s.
+            #expect(date >= before.addingTimeInterval(3.99) && date <= after.addingTimeInterval(4.01))
             #expect(message.contains("HTTP 429"))
             #expect(message.contains("x-amzn-RateLimit-Limit 0.25/s"))
             await fixture.expectNoSecrets(message)
@@ -45,9 +45,10 @@ struct ErrorMappingTests {
         defer { Task { await fixture.stop() } }
         let before = Date()
         let error = await failure { _ = try await fixture.client().getFeedDocument("doc-1") }
+        let after = Date()
         guard case .retryAfter(let date, _)? = error?.jobError else { Issue.record("got \(String(describing: error))"); return }
-        // getFeedDocument: 0.0222/s, so about 45 s.
-        #expect(abs(date.timeIntervalSince(before) - 1 / 0.0222) < 2)
+        // getFeedDocument: 0.0222/s, so 45.05 s after the answer.
+        #expect(date >= before.addingTimeInterval(45.0) && date <= after.addingTimeInterval(45.1))
     }
 
     @Test func serverErrorIsRetryable() async throws {

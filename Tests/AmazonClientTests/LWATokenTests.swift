@@ -29,10 +29,10 @@ struct LWATokenTests {
     @Test func tokenNearExpiryIsReplacedBeforeUse() async throws {
         let fixture = try await AmazonClientFixture.start()
         defer { Task { await fixture.stop() } }
-        await fixture.simulator.setTokenLifetime(seconds: 1)
+        await fixture.simulator.setTokenLifetime(seconds: 2)
         let client = fixture.client()
         _ = try await client.createFeedDocument()
-        try await Task.sleep(for: .milliseconds(1_100))
+        try await Task.sleep(for: .milliseconds(2_100))
         _ = try await client.createFeedDocument()
         let stats = await fixture.simulator.stats()
         #expect(stats.tokensIssued == 2)

@@ -35,9 +35,11 @@ extension AmazonRoutes {
             let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
             if let delay = object["processing_delay_ms"] as? Int { await state.setProcessingDelay(milliseconds: delay) }
             if let lifetime = object["token_lifetime_seconds"] as? Int { await state.setTokenLifetime(seconds: lifetime) }
+            if let polls = object["polls_per_stage"] as? Int { await state.setPollsPerStage(polls) }
             let configuration = await state.configuration
             return Self.json(["processing_delay_ms": configuration.processingDelayMilliseconds,
-                              "token_lifetime_seconds": configuration.tokenLifetimeSeconds])
+                              "token_lifetime_seconds": configuration.tokenLifetimeSeconds,
+                              "polls_per_stage": configuration.pollsPerStage])
         case (.GET, "/_control/listings"):
             return Self.encoded(await state.allListings())
         case (.GET, "/_control/feeds"):

@@ -13,6 +13,8 @@ public struct AmazonSimulatedFeed: Sendable, Codable, Equatable {
     public var inputFeedDocumentID: String
     /// When createFeed was called.
     public var createdAt: Date
+    /// `getFeed` calls for this feed so far.
+    public var polls = 0
     /// IN_QUEUE, IN_PROGRESS, DONE or FATAL.
     public var processingStatus: String
     /// The report document, once processed.
@@ -24,6 +26,6 @@ public struct AmazonSimulatedFeed: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case feedID = "feedId", feedType, marketplaceIDs = "marketplaceIds", inputFeedDocumentID = "inputFeedDocumentId"
-        case createdAt, processingStatus, resultFeedDocumentID = "resultFeedDocumentId", processedAt, summary
+        case createdAt, polls, processingStatus, resultFeedDocumentID = "resultFeedDocumentId", processedAt, summary
     }
 }

@@ -70,6 +70,8 @@ public final class AmazonSimulator: Sendable {
     public func setSKUIssues(_ issues: [AmazonSKUIssue]) async { await state.setSKUIssues(issues) }
     /// Changes how long later feeds take to process.
     public func setProcessingDelay(milliseconds: Int) async { await state.setProcessingDelay(milliseconds: milliseconds) }
+    /// When > 0, feeds move by `getFeed` polls instead of time (see `AmazonSimulatorConfiguration.pollsPerStage`).
+    public func setPollsPerStage(_ polls: Int) async { await state.setPollsPerStage(polls) }
     /// Changes later tokens' `expires_in`.
     public func setTokenLifetime(seconds: Int) async { await state.setTokenLifetime(seconds: seconds) }
     /// Makes every issued access token expired, so the next SP-API call gets 403.

@@ -38,6 +38,7 @@ actor AmazonSimulatorState {
     func setFaults(_ faults: AmazonFaults) { self.faults = faults }
     func setSKUIssues(_ issues: [AmazonSKUIssue]) { skuIssues = issues }
     func setProcessingDelay(milliseconds: Int) { configuration.processingDelayMilliseconds = max(0, milliseconds) }
+    func setPollsPerStage(_ polls: Int) { configuration.pollsPerStage = max(0, polls) }
     func setTokenLifetime(seconds: Int) { configuration.tokenLifetimeSeconds = max(1, seconds) }
     func resetStats() { stats = AmazonSimulatorStats() }
 
@@ -176,8 +177,9 @@ actor AmazonSimulatorState {
         return .created(id)
     }
 
-    /// One feed, after moving every feed along its timeline.
+    /// One feed as `getFeed` sees it, counting the poll, after moving every feed along.
     func feed(id: String) -> AmazonSimulatedFeed? {
+        feeds[id]?.polls += 1
         advance()
         return feeds[id]
     }
@@ -212,12 +214,23 @@ actor AmazonSimulatorState {
         let now = Date()
         for id in feedOrder {
             guard var feed = feeds[id], feed.processedAt == nil else { continue }
-            let age = now.timeIntervalSince(feed.createdAt)
-            if age < delay / 2 { break }
-            if age < delay {
-                feed.processingStatus = "IN_PROGRESS"
-                feeds[id] = feed
-                break
+            let stage = configuration.pollsPerStage
+            if stage > 0 {
+                // By polls: each feed on its own count.
+                if feed.polls <= stage { continue }
+                if feed.polls <= 2 * stage {
+                    feed.processingStatus = "IN_PROGRESS"
+                    feeds[id] = feed
+                    continue
+                }
+            } else {
+                let age = now.timeIntervalSince(feed.createdAt)
+                if age < delay / 2 { break }
+                if age < delay {
+                    feed.processingStatus = "IN_PROGRESS"
+                    feeds[id] = feed
+                    break
+                }
             }
             var processor = AmazonFeedProcessor(sellerID: configuration.sellerID, skuIssues: skuIssues, listings: listings)
             let outcome = processor.process(document: documents[feed.inputFeedDocumentID]?.bytes ?? Data(), feedID: id)
