@@ -4,11 +4,11 @@ import PackageDescription
 // Module map (imports flow downward only):
 //   executables  worker, jobctl, marketplace-sim, bench, test-worker
 //   CLI glue     WorkerCLI
-//   marketplaces Zortout, SellOffers          (never import each other)
+//   marketplaces Zortout, SellOffers, Amazon  (never import each other)
 //   simulators   MarketplaceSim               (HTTP servers only, no queue code)
 //   engine       JobQueue                     (job model, claim/complete, lease, registry, migrations)
-//   transport    HTTPClient, Postgres         (URLSession behind a protocol; libpq wrapper)
-//   C            CLibPQ
+//   transport    HTTPClient, Postgres, Gzip   (URLSession behind a protocol; libpq wrapper; zlib)
+//   C            CLibPQ, CZlib
 let package = Package(
     name: "marketplace-jobs",
     platforms: [.macOS(.v14)],
@@ -30,7 +30,13 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "Gzip", dependencies: ["CZlib"]),
         .target(name: "HTTPClient"),
         .target(
             name: "JobQueue",
@@ -47,8 +53,13 @@ let package = Package(
         ),
         .target(name: "SellOffers", dependencies: ["JobQueue", "Postgres"]),
         .target(
+            name: "Amazon",
+            dependencies: ["JobQueue", "HTTPClient", "Postgres", "Gzip", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "MarketplaceSim",
             dependencies: [
+                "Gzip",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -126,6 +137,13 @@ let package = Package(
         .testTarget(
             name: "SellOffersTests",
             dependencies: ["SellOffers", "JobQueue", "Postgres", "HTTPClient", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "AmazonClientTests",
+            dependencies: [
+                "Amazon", "MarketplaceSim", "Gzip", "JobQueue", "HTTPClient", "Postgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport", "MarketplaceSim"]),
     ]
