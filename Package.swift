@@ -4,7 +4,7 @@ import PackageDescription
 // Module map (imports flow downward only):
 //   executables  worker, jobctl, marketplace-sim, bench, test-worker
 //   CLI glue     WorkerCLI
-//   marketplaces Zortout, SellOffers          (never import each other)
+//   marketplaces Zortout, SellOffers, Amazon  (never import each other)
 //   simulators   MarketplaceSim               (HTTP servers only, no queue code)
 //   engine       JobQueue                     (job model, claim/complete, lease, registry, migrations)
 //   transport    HTTPClient, Postgres         (URLSession behind a protocol; libpq wrapper)
@@ -43,6 +43,7 @@ let package = Package(
         ),
         .target(name: "Zortout", dependencies: ["JobQueue", "HTTPClient", "Postgres"]),
         .target(name: "SellOffers", dependencies: ["JobQueue", "Postgres"]),
+        .target(name: "Amazon", dependencies: ["JobQueue", "Postgres", "HTTPClient"]),
         .target(
             name: "MarketplaceSim",
             dependencies: [
@@ -101,6 +102,7 @@ let package = Package(
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Postgres", "TestSupport"]),
         .testTarget(name: "ZortoutTests", dependencies: ["Zortout", "MarketplaceSim", "JobQueue", "HTTPClient", "TestSupport"]),
         .testTarget(name: "SellOffersTests", dependencies: ["SellOffers", "JobQueue", "TestSupport"]),
+        .testTarget(name: "AmazonTests", dependencies: ["Amazon", "JobQueue", "Postgres", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport", "MarketplaceSim"]),
     ]
 )

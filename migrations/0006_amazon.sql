@@ -28,6 +28,8 @@ CREATE TABLE product_template (
     amazon_shipping_group   text,
     amazon_sync_active      boolean NOT NULL DEFAULT false,
     amazon_image_version    text,
+    -- Images at image_base_url: the main one plus up to 8 others.
+    amazon_image_count      integer NOT NULL DEFAULT 1 CHECK (amazon_image_count BETWEEN 1 AND 9),
     -- Written by the sync only (read-only to users).
     amazon_asin             text
 );
@@ -37,6 +39,7 @@ ALTER TABLE product
     ADD COLUMN template_id            bigint REFERENCES product_template (id) ON DELETE CASCADE,
     ADD COLUMN amazon_sync_active     boolean NOT NULL DEFAULT false,
     ADD COLUMN amazon_image_version   text,
+    ADD COLUMN amazon_image_count     integer NOT NULL DEFAULT 1 CHECK (amazon_image_count BETWEEN 1 AND 9),
     ADD COLUMN amazon_asin            text,
     ADD COLUMN amazon_shipping_group  text,
     -- The variant's values of the template's variation theme, e.g. {"color": "Red", "size": "M"}.
@@ -143,7 +146,7 @@ CREATE INDEX amazon_feed_message_sync ON amazon_feed_message (sync_id);
 CREATE FUNCTION amazon_product_fields(p product) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
     SELECT jsonb_build_object(
         'default_code', p.default_code, 'name', p.name, 'active', p.active,
-        'amazon_sync_active', p.amazon_sync_active, 'amazon_image_version', p.amazon_image_version,
+        'amazon_sync_active', p.amazon_sync_active, 'amazon_image_version', p.amazon_image_version, 'amazon_image_count', p.amazon_image_count,
         'amazon_shipping_group', p.amazon_shipping_group, 'variation_values', p.variation_values,
         'price_override', p.price_override, 'template_id', p.template_id)
 $$;
@@ -154,7 +157,7 @@ CREATE FUNCTION amazon_template_fields(t product_template) RETURNS jsonb LANGUAG
         'bullet_points', to_jsonb(t.bullet_points), 'list_price', t.list_price, 'currency', t.currency,
         'amazon_product_type', t.amazon_product_type, 'amazon_variation_theme', t.amazon_variation_theme,
         'amazon_shipping_group', t.amazon_shipping_group, 'amazon_sync_active', t.amazon_sync_active,
-        'amazon_image_version', t.amazon_image_version)
+        'amazon_image_version', t.amazon_image_version, 'amazon_image_count', t.amazon_image_count)
 $$;
 
 -- The keys of `new` whose values differ from `old`; NULL when none do.
