@@ -27,8 +27,11 @@ extension CatalogTransformer {
             let isParent = variants.count > 1
             let keys = isParent ? ChangeKeys.sharedWithVariants : ChangeKeys.sharedWithSingleVariant
             let shared = operation.data.filter { keys.contains($0.key) }
+            // A template create only lends its values to variant creates of the
+            // same batch: a variant created earlier reads them when its feed is built.
+            let receivers = operation.operation == .create ? createdInBatch[template] ?? [] : variants
             if !shared.isEmpty {
-                for variant in variants {
+                for variant in receivers {
                     out.append(ProductOperation(id: operation.id, record: .variant(variant), templateID: template,
                                                 operation: .write, data: shared, timestamp: operation.timestamp))
                 }

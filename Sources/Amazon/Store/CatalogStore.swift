@@ -25,6 +25,7 @@ public struct CatalogStore: Sendable {
     /// the sync rows and marks the operations processed: a crash anywhere in
     /// it leaves both untouched, so an operation is never lost nor applied twice,
     /// and two concurrent runs never take the same operation.
+    @discardableResult
     public func transformPending(faultBeforeMarking: FaultPoint? = nil) async throws -> TransformOutcome {
         var outcome = TransformOutcome()
         var first = true
