@@ -1,7 +1,7 @@
 # Builds the worker and jobctl, then ships them on a slim runtime image with
 # the migrations. Used by docker-compose.yml.
 FROM swift:6.3-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev pkg-config \
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev zlib1g-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./

@@ -7,8 +7,8 @@ import PackageDescription
 //   marketplaces Zortout, SellOffers, Amazon  (never import each other)
 //   simulators   MarketplaceSim               (HTTP servers only, no queue code)
 //   engine       JobQueue                     (job model, claim/complete, lease, registry, migrations)
-//   transport    HTTPClient, Postgres         (URLSession behind a protocol; libpq wrapper)
-//   C            CLibPQ
+//   transport    HTTPClient, Postgres, Gzip   (URLSession behind a protocol; libpq wrapper; zlib)
+//   C            CLibPQ, CZlib
 let package = Package(
     name: "marketplace-jobs",
     platforms: [.macOS(.v14)],
@@ -30,7 +30,13 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "Gzip", dependencies: ["CZlib"]),
         .target(name: "HTTPClient"),
         .target(
             name: "JobQueue",
@@ -43,10 +49,14 @@ let package = Package(
         ),
         .target(name: "Zortout", dependencies: ["JobQueue", "HTTPClient", "Postgres"]),
         .target(name: "SellOffers", dependencies: ["JobQueue", "Postgres"]),
-        .target(name: "Amazon", dependencies: ["JobQueue", "Postgres", "HTTPClient"]),
+        .target(
+            name: "Amazon",
+            dependencies: ["JobQueue", "HTTPClient", "Postgres", "Gzip", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "MarketplaceSim",
             dependencies: [
+                "Gzip",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -101,8 +111,12 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Postgres", "TestSupport"]),
         .testTarget(name: "ZortoutTests", dependencies: ["Zortout", "MarketplaceSim", "JobQueue", "HTTPClient", "TestSupport"]),
+        .testTarget(
+            name: "AmazonClientTests",
+            dependencies: ["Amazon", "MarketplaceSim", "Gzip", "JobQueue", "HTTPClient", "Postgres", "TestSupport"]
+        ),
         .testTarget(name: "SellOffersTests", dependencies: ["SellOffers", "JobQueue", "TestSupport"]),
-        .testTarget(name: "AmazonTests", dependencies: ["Amazon", "JobQueue", "Postgres", "TestSupport"]),
+        .testTarget(name: "AmazonTests", dependencies: ["Amazon", "MarketplaceSim", "Gzip", "JobQueue", "HTTPClient", "Postgres", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport", "MarketplaceSim"]),
     ]
 )

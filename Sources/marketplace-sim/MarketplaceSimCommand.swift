@@ -3,13 +3,14 @@ import Foundation
 import MarketplaceSim
 
 /// `marketplace-sim`: marketplace API stand-ins on 127.0.0.1 for the demo,
-/// the benchmark and manual testing. `zortout` is the default subcommand.
+/// the benchmark and manual testing. `zortout` is the default subcommand;
+/// `amazon` is in AmazonSimCommand.swift.
 @main
 struct MarketplaceSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marketplace-sim",
         abstract: "Serve marketplace API simulators on 127.0.0.1.",
-        subcommands: [ZortoutSimCommand.self],
+        subcommands: [ZortoutSimCommand.self, AmazonSimCommand.self],
         defaultSubcommand: ZortoutSimCommand.self
     )
 }

@@ -65,7 +65,7 @@ struct CatalogFixture {
 
     /// A processing report for a submitted document: every message accepted
     /// but those whose SKU is in `rejecting`, which get an ERROR.
-    static func report(for document: FeedDocument, feedID: String, rejecting: Set<String> = []) -> Data {
+    static func report(for document: ListingsFeedDocument, feedID: String, rejecting: Set<String> = []) -> Data {
         let issues: [[String: Any]] = document.messages.filter { rejecting.contains($0.sku) }.map {
             ["messageId": $0.messageID, "sku": $0.sku, "code": "90220", "severity": "ERROR",
              "message": "'[batteries_required]' is required but not supplied."]

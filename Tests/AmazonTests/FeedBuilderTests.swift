@@ -39,7 +39,7 @@ import Testing
         ]
     }
 
-    static func messages(_ document: FeedDocument) throws -> [[String: Any]] {
+    static func messages(_ document: ListingsFeedDocument) throws -> [[String: Any]] {
         let root = try JSONSerialization.jsonObject(with: document.data) as! [String: Any]
         return root["messages"] as! [[String: Any]]
     }

@@ -26,7 +26,7 @@ public struct FeedBuilder: Sendable {
             case .failure(let error): rejected.append((entry.syncID, error.reason))
             }
         }
-        var documents: [FeedDocument] = []
+        var documents: [ListingsFeedDocument] = []
         var start = 0
         while start < bodies.count {
             let end = min(start + maxMessages, bodies.count)
@@ -36,13 +36,13 @@ public struct FeedBuilder: Sendable {
         return FeedBuild(documents: documents, rejected: rejected)
     }
 
-    private func document(_ bodies: [(syncID: Int64, sku: String, body: [String: JSONValue])]) -> FeedDocument {
+    private func document(_ bodies: [(syncID: Int64, sku: String, body: [String: JSONValue])]) -> ListingsFeedDocument {
         var writer = JSONWriter(capacity: bodies.count * 300 + 200)
         writer.raw("{\"header\":")
         writer.value(.object(["sellerId": .string(settings.sellerID), "version": .string("2.0"),
                               "issueLocale": .string(settings.languageTag)]))
         writer.raw(",\"messages\":[")
-        var refs: [FeedDocument.Message] = []
+        var refs: [ListingsFeedDocument.Message] = []
         refs.reserveCapacity(bodies.count)
         for (index, item) in bodies.enumerated() {
             if index > 0 { writer.raw(",") }
@@ -50,10 +50,10 @@ public struct FeedBuilder: Sendable {
             body["messageId"] = .number(Decimal(index + 1))
             body["sku"] = .string(item.sku)
             writer.value(.object(body))
-            refs.append(FeedDocument.Message(messageID: index + 1, syncID: item.syncID, sku: item.sku))
+            refs.append(ListingsFeedDocument.Message(messageID: index + 1, syncID: item.syncID, sku: item.sku))
         }
         writer.raw("]}")
-        return FeedDocument(data: Data(writer.bytes), messages: refs)
+        return ListingsFeedDocument(data: Data(writer.bytes), messages: refs)
     }
 
     /// Why an entry cannot be sent; the sync row becomes Failure with it.

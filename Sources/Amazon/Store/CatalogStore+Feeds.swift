@@ -6,7 +6,7 @@ extension CatalogStore {
     /// Records a built document before it is submitted: the feed row
     /// (PREPARING), its message map, and the rows it carries, in one
     /// statement. Throws, writing nothing, if another run took any of them.
-    public func recordFeed(accountID: Int64, document: FeedDocument) async throws -> Int64 {
+    public func recordFeed(accountID: Int64, document: ListingsFeedDocument) async throws -> Int64 {
         let syncIDs = document.messages.map(\.syncID)
         return try await database.transaction { connection in
             let free = try await connection.query("""

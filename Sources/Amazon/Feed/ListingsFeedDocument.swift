@@ -1,7 +1,7 @@
 import Foundation
 
 /// One JSON_LISTINGS_FEED document and which sync row each message carries.
-public struct FeedDocument: Sendable {
+public struct ListingsFeedDocument: Sendable {
     /// A message's id in the feed, its SKU and its sync row.
     public struct Message: Sendable, Equatable {
         public var messageID: Int

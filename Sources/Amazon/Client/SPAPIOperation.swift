@@ -1,0 +1,41 @@
+import Foundation
+import JobQueue
+
+/// The Feeds API 2021-06-30 operations the sync calls, with the usage plans
+/// the model states (`feeds_2021-06-30.json`). The defaults are what a seller
+/// gets unless `x-amzn-RateLimit-Limit` says otherwise.
+public enum SPAPIOperation: String, Sendable, CaseIterable {
+    case createFeedDocument, createFeed, getFeed, getFeedDocument
+
+    /// Requests per second the usage plan allows.
+    public var defaultRate: Decimal {
+        switch self {
+        case .createFeedDocument: return Decimal(string: "0.5")!
+        case .createFeed: return Decimal(string: "0.0083")!
+        case .getFeed: return 2
+        case .getFeedDocument: return Decimal(string: "0.0222")!
+        }
+    }
+
+    /// Requests the usage plan allows at once after a quiet period.
+    public var defaultBurst: Int {
+        switch self {
+        case .createFeedDocument, .createFeed, .getFeed: return 15
+        case .getFeedDocument: return 10
+        }
+    }
+
+    /// The shared bucket for this operation. Amazon counts per selling partner
+    /// and region, so the key is the seller id at the endpoint's host, not the
+    /// account row: two rows for one seller share one quota.
+    public func rateLimit(settings: AmazonSettings) -> RateLimit {
+        .bucket("amazon:\(settings.sellerID)@\(settings.endpoint.host ?? "?"):\(rawValue)", rate: defaultRate, burst: defaultBurst)
+    }
+
+    /// "5 JSON_LISTINGS_FEED submissions per 5 minutes" (per seller and region),
+    /// counted in a sliding window on top of createFeed's bucket.
+    public static func feedSubmissionLimit(feedType: String, settings: AmazonSettings) -> RateLimit? {
+        guard feedType == "JSON_LISTINGS_FEED" else { return nil }
+        return .window("amazon:\(settings.sellerID)@\(settings.endpoint.host ?? "?"):submit:\(feedType)", limit: 5, seconds: 300)
+    }
+}

@@ -1,0 +1,118 @@
+import Amazon
+import Foundation
+import HTTPClient
+import JobQueue
+import MarketplaceSim
+import Postgres
+import TestSupport
+import Testing
+
+/// A simulator on 127.0.0.1 and an Amazon account pointing at it, with a
+/// token cache of its own (so tests do not share tokens) and, when asked, a
+/// fresh database for the shared rate limiter.
+struct AmazonClientFixture {
+    /// Distinctive values, so secrecy checks can grep for them.
+    static let configuration = AmazonSimulatorConfiguration(
+        clientID: "amzn1.application-oa2-client.SECRET-c1d2", clientSecret: "client-SECRET-7f3e91ab",
+        refreshToken: "Atzr|refresh-SECRET-55aa0c", sellerID: "A2TESTSELLER")
+    static var secretValues: [String] {
+        [configuration.clientSecret, configuration.refreshToken]
+    }
+
+    let simulator: AmazonSimulator
+    let account: AmazonAccount
+    let tokens: LWATokenProvider
+    let db: TestDatabase?
+    let pool: PostgresPool?
+
+    static func start(faults: AmazonFaults = AmazonFaults(), processingDelayMilliseconds: Int = 0, database: Bool = false,
+                      credentials: AmazonCredentials? = nil, label: String = "amazon") async throws -> AmazonClientFixture {
+        var configuration = Self.configuration
+        configuration.processingDelayMilliseconds = processingDelayMilliseconds
+        let simulator = try await AmazonSimulator.start(configuration: configuration, faults: faults)
+        let settings = AmazonSettings(sellerID: configuration.sellerID, marketplaceIDs: ["ATVPDKIKX0DER"],
+                                      endpoint: simulator.endpoint, tokenEndpoint: simulator.tokenEndpoint)
+        let account = AmazonAccount(
+            id: 7, name: "Amazon US test", settings: settings,
+            credentials: credentials ?? AmazonCredentials(clientID: configuration.clientID, clientSecret: configuration.clientSecret,
+                                                          refreshToken: configuration.refreshToken))
+        var db: TestDatabase?
+        var pool: PostgresPool?
+        if database {
+            db = try await TestDatabase.create(label: label)
+            pool = db!.pool(size: 2)
+        }
+        return AmazonClientFixture(simulator: simulator, account: account, tokens: LWATokenProvider(), db: db, pool: pool)
+    }
+
+    func client(timeout: Duration = .seconds(10), rateLimiter: RateLimiter? = nil) -> SPAPIClient {
+        SPAPIClient(account: account, http: URLSessionHTTPClient(), tokens: tokens, rateLimiter: rateLimiter, timeout: timeout)
+    }
+
+    func stop() async {
+        await simulator.stop()
+        await pool?.close()
+        await db?.drop()
+    }
+
+    /// Fails the test if `text` holds a client secret, a refresh token or any issued access token.
+    func expectNoSecrets(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) async {
+        for secret in Self.secretValues + (await simulator.issuedTokens()) {
+            #expect(!text.contains(secret), "a secret leaked into: \(text)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// A valid JSON_LISTINGS_FEED: a create for each SKU, then a price and quantity PATCH for the first.
+    static func feed(skus: [String], seller: String = configuration.sellerID) -> Data {
+        var messages: [[String: Any]] = []
+        for (index, sku) in skus.enumerated() {
+            messages.append([
+                "messageId": index + 1, "sku": sku, "operationType": "UPDATE", "productType": "PRODUCT", "requirements": "LISTING",
+                "attributes": [
+                    "item_name": [["value": "Item \(sku)", "language_tag": "en_US", "marketplace_id": "ATVPDKIKX0DER"]],
+                    "condition_type": [["value": "new_new", "marketplace_id": "ATVPDKIKX0DER"]],
+                ],
+            ])
+        }
+        if let first = skus.first {
+            messages.append([
+                "messageId": skus.count + 1, "sku": first, "operationType": "PATCH", "productType": "PRODUCT",
+                "patches": [
+                    ["op": "replace", "path": "/attributes/purchasable_offer",
+                     "value": [["marketplace_id": "ATVPDKIKX0DER", "currency": "USD", "audience": "ALL",
+                                "our_price": [["schedule": [["value_with_tax": Decimal(string: "19.99")!]]]]]]],
+                    ["op": "replace", "path": "/attributes/fulfillment_availability",
+                     "value": [["fulfillment_channel_code": "DEFAULT", "quantity": 12]]],
+                ],
+            ])
+        }
+        let document: [String: Any] = ["header": ["sellerId": seller, "version": "2.0", "issueLocale": "en_US"], "messages": messages]
+        return try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
+    }
+}
+
+/// Validates JSON against one of Amazon's official schemas in `../shared/amazon`,
+/// with Debian's python3-jsonschema (a real Draft 7 validator, not a hand-written one).
+enum OfficialSchema {
+    static var directory: URL { repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/amazon") }
+
+    /// The validator's error lines; empty when valid.
+    static func errors(of json: Data, schema file: String) async throws -> [String] {
+        let document = FileManager.default.temporaryDirectory.appendingPathComponent("amazon-\(UUID().uuidString).json")
+        try json.write(to: document)
+        defer { try? FileManager.default.removeItem(at: document) }
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
+            errors = list(jsonschema.Draft7Validator(schema).iter_errors(doc))
+            for e in errors: print("/".join(map(str, e.path)) + ": " + e.message[:200])
+            print("VALID" if not errors else "INVALID")
+            """
+        let result = try await ChildProcess.run("/usr/bin/python3", ["-c", script, directory.appendingPathComponent(file).path, document.path])
+        let lines = result.output.split(separator: "\n").map(String.init)
+        guard result.status == 0, let verdict = lines.last, verdict == "VALID" || verdict == "INVALID" else {
+            throw TestSetupError("python3-jsonschema did not run (status \(result.status)): \(result.output.prefix(300))")
+        }
+        return verdict == "VALID" ? [] : Array(lines.dropLast())
+    }
+}
