@@ -67,6 +67,7 @@ let package = Package(
                 "JobQueue",
                 "Zortout",
                 "SellOffers",
+                "Amazon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -170,3 +170,49 @@ extension CatalogStore {
         return followUps.count
     }
 }
+
+extension CatalogStore {
+    /// The submission failed before Amazon took the feed: its rows go back
+    /// to the queue at once, and the feed row says why.
+    public func abandonFeed(_ feed: Int64, reason: String) async throws {
+        try await database.execute("""
+            WITH abandoned AS (
+                UPDATE amazon_feed SET processing_status = 'ABANDONED', error = $2, finished_at = now()
+                 WHERE id = $1 AND processing_status = 'PREPARING' RETURNING id
+            )
+            UPDATE amazon_product_sync SET feed_id = NULL, message_id = NULL, attempts = greatest(attempts - 1, 0), updated_at = now()
+             WHERE feed_id IN (SELECT id FROM abandoned) AND sync_status = 'New'
+            """, [feed, reason])
+    }
+
+    /// createFeed answered: records Amazon's ids and enqueues the status poll
+    /// in the same statement, so a submitted feed is always polled.
+    public func markSubmittedAndEnqueuePoll(feed: Int64, accountID: Int64, submission: SubmittedFeed,
+                                            firstPollSeconds: Double, pollSeconds: Double) async throws -> Int64? {
+        let row = try await database.query("""
+            WITH submitted AS (
+                UPDATE amazon_feed SET processing_status = 'IN_QUEUE', feed_document_id = $2, amazon_feed_id = $3, submitted_at = now()
+                 WHERE id = $1 AND processing_status = 'PREPARING' RETURNING id
+            )
+            SELECT marketplace_enqueue('amazon.feed_status', jsonb_build_object('feed_id', $3::text, 'poll_seconds', $6::float8),
+                                       account_id => $4, run_at => now() + make_interval(secs => $5::float8),
+                                       unique_key => 'amazon.feed_status:' || $3::text) AS job
+              FROM submitted
+            """, [feed, submission.feedDocumentID, submission.feedID, accountID, firstPollSeconds, pollSeconds])
+        return try row.first?.decode(Int64.self, "job")
+    }
+
+    /// The feed row of an Amazon feed id, for the status job.
+    public func feedRow(amazonFeedID: String, accountID: Int64) async throws -> (id: Int64, polls: Int, settled: Bool)? {
+        guard let row = try await database.query("""
+            SELECT id, polls, finished_at IS NOT NULL AS settled FROM amazon_feed WHERE amazon_feed_id = $1 AND account_id = $2
+            """, [amazonFeedID, accountID]).first else { return nil }
+        return (try row.decode(Int64.self, "id"), try row.decode(Int.self, "polls"), try row.decode(Bool.self, "settled"))
+    }
+
+    /// One more poll found the feed still queued or in progress.
+    public func recordPoll(feed: Int64, status: String) async throws {
+        try await database.execute("UPDATE amazon_feed SET polls = polls + 1, processing_status = $2 WHERE id = $1 AND finished_at IS NULL",
+                                   [feed, status])
+    }
+}
