@@ -117,7 +117,7 @@ let package = Package(
             dependencies: ["Amazon", "MarketplaceSim", "Gzip", "JobQueue", "HTTPClient", "Postgres", "TestSupport"]
         ),
         .testTarget(name: "SellOffersTests", dependencies: ["SellOffers", "JobQueue", "TestSupport"]),
-        .testTarget(name: "AmazonTests", dependencies: ["Amazon", "MarketplaceSim", "Gzip", "JobQueue", "HTTPClient", "Postgres", "TestSupport"]),
+        .testTarget(name: "AmazonTests", dependencies: ["Amazon", "Zortout", "MarketplaceSim", "Gzip", "JobQueue", "HTTPClient", "Postgres", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport", "MarketplaceSim"]),
     ]
 )

@@ -91,20 +91,13 @@ public struct FeedStatusJob: JobHandler {
                 throw JobError.permanent("feed \(payload.feedID): \(error.description); the raw report is kept in amazon_feed \(row.id).report")
             }
             let outcome = try await store.applyReport(feed: row.id, report: report, raw: String(decoding: data, as: UTF8.self),
-                                                      resultDocumentID: document)
-            var followUpJob: Int64?
-            if outcome.followUps > 0 {
-                followUpJob = try await context.database.query("""
-                    SELECT marketplace_enqueue('amazon.catalog_sync',
-                                               jsonb_build_object('first_poll_seconds', $2::float8, 'poll_seconds', $2::float8),
-                                               account_id => $1, unique_key => 'amazon.catalog_sync:' || $1::text) AS id
-                    """, [account.id, payload.pollSeconds ?? 30]).first?.decode(Int64.self, "id")
-            }
+                                                      resultDocumentID: document,
+                                                      followUpSync: (account.id, payload.pollSeconds ?? 30))
             context.logger.info("amazon feed settled", metadata: [
                 "feed_id": "\(payload.feedID)", "succeeded": "\(outcome.succeeded)", "failed": "\(outcome.failed)",
                 "follow_ups": "\(outcome.followUps)",
             ])
-            return Result(feedID: payload.feedID, processingStatus: "DONE", outcome: outcome, catalogSyncJob: followUpJob)
+            return Result(feedID: payload.feedID, processingStatus: "DONE", outcome: outcome, catalogSyncJob: outcome.catalogSyncJob)
         }
     }
 }

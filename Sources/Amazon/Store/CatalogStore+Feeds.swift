@@ -82,7 +82,10 @@ extension CatalogStore {
     /// does), the feed DONE with its summary and raw report, and the
     /// follow-up rows of every accepted create (rule 7). A row taken out of
     /// the feed by a newer change is left alone; a settled feed is not applied twice.
-    public func applyReport(feed: Int64, report: ProcessingReport, raw: String, resultDocumentID: String?) async throws -> ReportOutcome {
+    /// With `followUpSync`, a catalog sync of that account is enqueued in the
+    /// same transaction when follow-ups were written, so they are always sent.
+    public func applyReport(feed: Int64, report: ProcessingReport, raw: String, resultDocumentID: String?,
+                            followUpSync: (accountID: Int64, pollSeconds: Double)? = nil) async throws -> ReportOutcome {
         try await database.transaction { connection in
             var outcome = ReportOutcome()
             guard try await Self.lockUnsettled(feed, connection) else { outcome.alreadyApplied = true; return outcome }
@@ -117,6 +120,13 @@ extension CatalogStore {
                 }
             }
             outcome.followUps = try await Self.writeFollowUps(accepted, connection)
+            if outcome.followUps > 0, let sync = followUpSync {
+                outcome.catalogSyncJob = try await connection.query("""
+                    SELECT marketplace_enqueue('amazon.catalog_sync',
+                                               jsonb_build_object('first_poll_seconds', $2::float8, 'poll_seconds', $2::float8),
+                                               account_id => $1::bigint, unique_key => 'amazon.catalog_sync:' || $1::bigint::text) AS id
+                    """, [sync.accountID, sync.pollSeconds]).first?.decode(Int64.self, "id")
+            }
             try await connection.execute("""
                 UPDATE amazon_feed SET processing_status = 'DONE', processing_summary = $2::jsonb, report = $3,
                        result_document_id = $4, finished_at = now() WHERE id = $1

@@ -6,6 +6,8 @@ public struct ReportOutcome: Sendable, Equatable, Codable {
     public var followUps = 0
     /// The feed had been settled before (a re-run of the status job): nothing changed.
     public var alreadyApplied = false
+    /// The catalog sync enqueued to send the follow-ups.
+    public var catalogSyncJob: Int64?
 
     public init() {}
 }
