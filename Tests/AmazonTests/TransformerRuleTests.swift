@@ -204,3 +204,19 @@ import Testing
         #expect(result.changes == [SyncChange(record: .variant(2), templateID: nil, type: .inventory, values: ["quantity": .num("3")])])
     }
 }
+
+/// The jsonb reader the store uses.
+@Suite struct JSONValueTests {
+    @Test func readsJsonbTextExactly() throws {
+        let text = #"{"a": 19.99, "b": [true, false, null, -1.5e2], "c": "x\"\u00e9\ud83d\ude00\n", "d": {}, "e": 12345678901234567.89}"#
+        let value = try JSONValue.object(parsing: text)
+        #expect(value["a"] == .number(Decimal(string: "19.99")!))
+        #expect(value["b"] == .array([.bool(true), .bool(false), .null, .number(-150)]))
+        #expect(value["c"] == .string("x\"é😀\n"))
+        #expect(value["d"] == .object([:]))
+        #expect(value["e"]?.decimal == Decimal(string: "12345678901234567.89"))
+        #expect(try JSONValue.object(parsing: JSONValue.object(value).description) == value, "what the writer writes reads back")
+        #expect(throws: (any Error).self) { try JSONValue.object(parsing: #"{"a": }"#) }
+        #expect(throws: (any Error).self) { try JSONValue.object(parsing: "[1]") }
+    }
+}

@@ -55,6 +55,9 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
 
     /// Parses a jsonb column's text as an object.
     public static func object(parsing text: String) throws -> [String: JSONValue] {
-        try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
+        guard case .object(let members) = try JSONParser.parse(text) else {
+            throw JSONParser.Failure(offset: 0, reason: "expected an object")
+        }
+        return members
     }
 }

@@ -20,7 +20,10 @@ extension CatalogStore {
         if variantIDs.isEmpty && templateIDs.isEmpty { return state }
         let variants = try await connection.query("""
             SELECT id, template_id, default_code, amazon_sync_active, amazon_image_version FROM product
-             WHERE id = ANY($1::bigint[]) OR template_id = ANY($2::bigint[])
+             WHERE id IN (SELECT unnest($1::bigint[]))
+            UNION
+            SELECT id, template_id, default_code, amazon_sync_active, amazon_image_version FROM product
+             WHERE template_id IN (SELECT unnest($2::bigint[]))
             """, [variantIDs, templateIDs])
         for row in variants.rows {
             state.variants[try row.decode(Int64.self, "id")] = CatalogState.Variant(
@@ -32,7 +35,7 @@ extension CatalogStore {
             SELECT t.id, t.default_code, t.amazon_sync_active, t.amazon_image_version,
                    coalesce(array_agg(p.id ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}')::text AS variants
               FROM product_template t LEFT JOIN product p ON p.template_id = t.id
-             WHERE t.id = ANY($1::bigint[]) GROUP BY t.id
+             WHERE t.id IN (SELECT unnest($1::bigint[])) GROUP BY t.id
             """, [templateIDs])
         for row in templates.rows {
             state.templates[try row.decode(Int64.self, "id")] = CatalogState.Template(
@@ -52,11 +55,15 @@ extension CatalogStore {
         let rows = try await connection.query("""
             SELECT s.id, s.model_name, s.record_id, s.template_id, s.sync_type, s.sync_status, s.sync_values::text AS sync_values,
                    s.retry_unchanged
-              FROM amazon_product_sync s
+              FROM amazon_product_sync s JOIN unnest($1::text[], $2::bigint[]) AS k(model_name, record_id)
+                   ON s.model_name = k.model_name AND s.record_id = k.record_id
              WHERE s.sync_status <> 'Success'
-               AND ((s.model_name, s.record_id) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))
-                    OR s.template_id = ANY($3::bigint[])
-                    OR ($4 AND s.sync_status = 'Failure' AND s.retry_unchanged AND s.attempts < $5))
+            UNION
+            SELECT s.id, s.model_name, s.record_id, s.template_id, s.sync_type, s.sync_status, s.sync_values::text, s.retry_unchanged
+              FROM amazon_product_sync s WHERE s.sync_status <> 'Success' AND s.template_id IN (SELECT unnest($3::bigint[]))
+            UNION
+            SELECT s.id, s.model_name, s.record_id, s.template_id, s.sync_type, s.sync_status, s.sync_values::text, s.retry_unchanged
+              FROM amazon_product_sync s WHERE $4 AND s.sync_status = 'Failure' AND s.retry_unchanged AND s.attempts < $5
             """, [keys.map(\.model.rawValue), keys.map(\.id), templates, includeUnchangedRetries, maxUnchangedRetries])
         return try rows.rows.map { row in
             guard let model = ModelName(rawValue: try row.decode(String.self, "model_name")),

@@ -56,15 +56,17 @@ public struct CatalogStore: Sendable {
         let touched = Set(operations.map(\.record))
         try await Self.write(result.changes, fresh: result.changes.map { touched.contains($0.record) }, connection)
         if !result.superseded.isEmpty {
-            try await connection.execute("DELETE FROM amazon_product_sync WHERE id = ANY($1::bigint[])", [result.superseded])
+            try await connection.execute("DELETE FROM amazon_product_sync s USING unnest($1::bigint[]) AS u(id) WHERE s.id = u.id",
+                                         [result.superseded])
         }
         try fault?()
         if operations.isEmpty {
             outcome.syncRows += result.changes.count
             return true
         }
-        try await connection.execute("UPDATE amazon_product_operation SET sync_timestamp = now() WHERE id = ANY($1::bigint[])",
-                                     [operations.map(\.id)])
+        try await connection.execute("""
+            UPDATE amazon_product_operation o SET sync_timestamp = now() FROM unnest($1::bigint[]) AS u(id) WHERE o.id = u.id
+            """, [operations.map(\.id)])
         outcome.operations += operations.count
         outcome.syncRows += result.changes.count
         outcome.superseded += result.superseded.count
