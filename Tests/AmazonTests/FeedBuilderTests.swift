@@ -124,6 +124,15 @@ import Testing
         }
     }
 
+    @Test func anEntrysMessagesStayInOneDocument() {
+        let small = FeedBuilder(settings: Self.settings, maxMessages: 4)
+        let entries = [FeedEntry(syncID: 1, type: .inventory, values: [:], listing: Self.listing("A")),
+                       FeedEntry(syncID: 2, type: .inventory, values: [:], listing: Self.listing("B")),
+                       FeedEntry(syncID: 3, type: .delete, values: ["skus": .array([.string("F"), .string("F-1"), .string("F-2")])], listing: nil)]
+        let build = small.build(entries)
+        #expect(build.documents.map { $0.messages.map(\.syncID) } == [[1, 2], [3, 3, 3]])
+    }
+
     @Test func aFullFeedHoldsTwentyFiveThousandMessagesAndValidates() async throws {
         let types: [SyncType] = [.create, .update, .price, .inventory, .image]
         var entries: [FeedEntry] = []

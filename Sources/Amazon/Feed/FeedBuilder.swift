@@ -29,7 +29,10 @@ public struct FeedBuilder: Sendable {
         var documents: [ListingsFeedDocument] = []
         var start = 0
         while start < bodies.count {
-            let end = min(start + maxMessages, bodies.count)
+            var end = min(start + maxMessages, bodies.count)
+            // One entry's messages (a family delete) stay in one document, so one feed settles its row.
+            while end < bodies.count, end > start + 1, bodies[end].syncID == bodies[end - 1].syncID { end -= 1 }
+            if end < bodies.count, bodies[end].syncID == bodies[end - 1].syncID, end == start + 1 { end = min(start + maxMessages, bodies.count) }
             documents.append(document(Array(bodies[start..<end])))
             start = end
         }
