@@ -72,6 +72,7 @@ let package = Package(
                 "HTTPClient",
                 "Zortout",
                 "SellOffers",
+                "Amazon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -142,6 +143,13 @@ let package = Package(
             name: "AmazonClientTests",
             dependencies: [
                 "Amazon", "MarketplaceSim", "Gzip", "JobQueue", "HTTPClient", "Postgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "AmazonTests",
+            dependencies: [
+                "Amazon", "Zortout", "MarketplaceSim", "Gzip", "JobQueue", "HTTPClient", "Postgres", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

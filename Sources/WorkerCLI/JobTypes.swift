@@ -1,3 +1,4 @@
+import Amazon
 import JobQueue
 import SellOffers
 import Zortout
@@ -17,6 +18,10 @@ public enum JobTypes {
         registry.register(RecalculateOrderPriceJob())
         registry.register(AggregateOrderPricesJob())
         registry.register(RefreshExpiredOrderPricesJob())
+        // Amazon
+        registry.register(CatalogSyncJob())
+        registry.register(FeedStatusJob())
+        registry.register(PruneOperationsJob())
         return registry
     }
 }
