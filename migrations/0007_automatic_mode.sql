@@ -177,14 +177,12 @@ SELECT id, CASE marketplace WHEN 'zortout' THEN 'zortout.pull_stock' ELSE 'amazo
   FROM marketplace_account WHERE marketplace IN ('zortout', 'amazon');
 
 -- System schedules. The first run is one interval after the migration.
--- amazon.prune_operations is created disabled: its job type arrives with the
--- Amazon integration; `jobctl schedules set <id> --enable` (or that
--- migration) turns it on. An enabled schedule of a type no worker knows would
--- fail every month, visibly, but uselessly.
+-- amazon.prune_operations is the seed's monthly clean-up of operation rows
+-- older than 100 days (0006 holds the table).
 INSERT INTO marketplace_schedule (job_type, payload, interval_seconds, next_run_at, enabled) VALUES
     ('sell_offer.refresh_expired', '{}', 300, now() + interval '300 seconds', true),
     ('system.prune_jobs', '{"olderThanDays": 14}', 3600, now() + interval '3600 seconds', true),
-    ('amazon.prune_operations', '{}', 2592000, now() + interval '2592000 seconds', false);
+    ('amazon.prune_operations', '{}', 2592000, now() + interval '2592000 seconds', true);
 
 -- Notifications: one row per job that failed for good (and, with the Amazon
 -- integration, per sync row that became Failure), for the people who must act.
