@@ -137,7 +137,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SellOffersTests",
-            dependencies: ["SellOffers", "JobQueue", "Postgres", "HTTPClient", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SellOffers", "JobQueue", "Postgres", "HTTPClient", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "AmazonClientTests",

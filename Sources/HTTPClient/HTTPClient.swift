@@ -17,8 +17,10 @@ public struct HTTPRequest: Sendable {
     public var body: Data?
     public var timeout: Duration
 
-    public init(method: String = "GET", url: URL, headers: [String: String] = [:], body: Data? = nil,
-                timeout: Duration = .seconds(30)) {
+    public init(
+        method: String = "GET", url: URL, headers: [String: String] = [:], body: Data? = nil,
+        timeout: Duration = .seconds(30)
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

@@ -20,8 +20,10 @@ extension JobAdmin {
     /// marketplace's `--wait` (nil = `timeout` passed first). It polls the row
     /// rather than listening: the queue sends no notification when a job
     /// finishes, and one indexed read every `interval` costs nothing.
-    public func waitForJob(id: Int64, timeout: Duration,
-                           every interval: Duration = .milliseconds(250)) async throws -> FinishedJob? {
+    public func waitForJob(
+        id: Int64, timeout: Duration,
+        every interval: Duration = .milliseconds(250)
+    ) async throws -> FinishedJob? {
         let deadline = ContinuousClock.now + timeout
         while true {
             let rows = try await connection.query(
@@ -29,8 +31,9 @@ extension JobAdmin {
             guard let row = rows.first else { throw JobAdminError.notFound("job \(id) does not exist (pruned?)") }
             let state = try row.decode(String.self, "state")
             if state == JobState.done.rawValue || state == JobState.failed.rawValue || state == JobState.cancelled.rawValue {
-                return FinishedJob(id: id, state: state, attempts: try row.decode(Int.self, "attempts"),
-                                   result: row["result"].map { Data($0.utf8) }, error: row["error"])
+                return FinishedJob(
+                    id: id, state: state, attempts: try row.decode(Int.self, "attempts"),
+                    result: row["result"].map { Data($0.utf8) }, error: row["error"])
             }
             if ContinuousClock.now >= deadline { return nil }
             try await Task.sleep(for: interval)

@@ -12,6 +12,8 @@ extension MarketplaceAccount {
     /// the message says what runs instead and how to override.
     public func requireManualMode(force: Bool, command: String) throws(JobAdminError) {
         guard isAutomatic, !force else { return }
-        throw .refused("account \(id) (\(name)) is in automatic mode (settings.automatic = true): its schedule runs the sync (see jobctl schedules); pass --force to \(command) now anyway, or set settings.automatic to false")
+        throw .refused(
+            "account \(id) (\(name)) is in automatic mode (settings.automatic = true): its schedule runs the sync (see jobctl schedules); pass --force to \(command) now anyway, or set settings.automatic to false"
+        )
     }
 }

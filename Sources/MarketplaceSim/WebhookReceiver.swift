@@ -35,11 +35,13 @@ public final class WebhookReceiver: Sendable {
         func handleRequest(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
             var headers: [String: String] = [:]
             for (name, value) in request.headers { headers[name.rawValue.lowercased()] = value }
-            let delivery = Delivery(method: request.method.rawValue, path: request.path, headers: headers,
-                                    body: try await request.bodyData, receivedAt: Date())
+            let delivery = Delivery(
+                method: request.method.rawValue, path: request.path, headers: headers,
+                body: try await request.bodyData, receivedAt: Date())
             let status = await recorder.record(delivery)
-            return FlyingFox.HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "scripted"),
-                                          headers: [.contentType: "text/plain"], body: Data("ok".utf8))
+            return FlyingFox.HTTPResponse(
+                statusCode: HTTPStatusCode(status, phrase: "scripted"),
+                headers: [.contentType: "text/plain"], body: Data("ok".utf8))
         }
     }
 
@@ -52,8 +54,9 @@ public final class WebhookReceiver: Sendable {
     /// Starts listening on a free port of 127.0.0.1 and returns once connections are accepted.
     public static func start() async throws -> WebhookReceiver {
         let recorder = Recorder()
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 60,
-                                logger: .disabled, handler: Handler(recorder: recorder))
+        let server = HTTPServer(
+            address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 60,
+            logger: .disabled, handler: Handler(recorder: recorder))
         let task = Task { try await server.run() }
         try await server.waitUntilListening(timeout: 10)
         guard case .ip4(_, let port)? = await server.listeningAddress else {

@@ -30,8 +30,10 @@ public struct ZortoutCatalogue: Sendable {
         /// Per warehouse code: on hand minus reserved.
         public var availableStock: [String: Int]
 
-        public init(id: Int, sku: String?, name: String, productType: Int = 0, active: Bool = true,
-                    stock: [String: Int], availableStock: [String: Int]) {
+        public init(
+            id: Int, sku: String?, name: String, productType: Int = 0, active: Bool = true,
+            stock: [String: Int], availableStock: [String: Int]
+        ) {
             self.id = id
             self.sku = sku
             self.name = name
@@ -81,10 +83,12 @@ public struct ZortoutCatalogue: Sendable {
         for index in stride(from: 1, through: size, by: 1) {
             let id = 4_470_000 + index
             if index % 25 == 0 {
-                products.append(Product(id: id, sku: String(format: "SRV-%05d", index), name: "Service \(index)",
-                                        productType: 1,
-                                        stock: ["W0001": -9999, "ODS001": 0],
-                                        availableStock: ["W0001": -9999, "ODS001": 0]))
+                products.append(
+                    Product(
+                        id: id, sku: String(format: "SRV-%05d", index), name: "Service \(index)",
+                        productType: 1,
+                        stock: ["W0001": -9999, "ODS001": 0],
+                        availableStock: ["W0001": -9999, "ODS001": 0]))
                 continue
             }
             let sku: String? = index % 30 == 0 ? (index % 60 == 0 ? nil : "") : String(format: "SKU-%05d", index)

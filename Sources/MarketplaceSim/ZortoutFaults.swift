@@ -26,8 +26,10 @@ public struct ZortoutFaults: Sendable, Codable, Equatable {
     /// Attach Zortout's `"resCode":"100"` quota notice to successful reads.
     public var quotaNotice: Bool
 
-    public init(afterRequests: Int = 0, internalErrors: Int = 0, tooManyRequests: Int = 0, retryAfterSeconds: Int = 1, htmlPages: Int = 0,
-                emptyBodies: Int = 0, delayMilliseconds: Int = 0, rejectCredentials: Bool = false, quotaNotice: Bool = false) {
+    public init(
+        afterRequests: Int = 0, internalErrors: Int = 0, tooManyRequests: Int = 0, retryAfterSeconds: Int = 1, htmlPages: Int = 0,
+        emptyBodies: Int = 0, delayMilliseconds: Int = 0, rejectCredentials: Bool = false, quotaNotice: Bool = false
+    ) {
         self.afterRequests = afterRequests
         self.internalErrors = internalErrors
         self.tooManyRequests = tooManyRequests

@@ -20,14 +20,17 @@ struct ZortoutRoutes: HTTPHandler {
 
         let (fault, delay, quotaNotice) = await state.nextFault()
         if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
-        let response = await respond(path: path, method: request.method, query: query, headers: request.headers,
-                                     fault: fault, quotaNotice: quotaNotice)
+        let response = await respond(
+            path: path, method: request.method, query: query, headers: request.headers,
+            fault: fault, quotaNotice: quotaNotice)
         await state.record(path: path, query: query, outcome: response.statusCode.code)
         return response
     }
 
-    private func respond(path: String, method: HTTPMethod, query: [String: String], headers: HTTPHeaders,
-                         fault: ZortoutSimulatorState.Fault?, quotaNotice: Bool) async -> FlyingFox.HTTPResponse {
+    private func respond(
+        path: String, method: HTTPMethod, query: [String: String], headers: HTTPHeaders,
+        fault: ZortoutSimulatorState.Fault?, quotaNotice: Bool
+    ) async -> FlyingFox.HTTPResponse {
         switch fault {
         case .internalError:
             return Self.json(["resCode": "500", "resDesc": "Internal Server Error"], status: .internalServerError)
@@ -36,17 +39,20 @@ struct ZortoutRoutes: HTTPHandler {
             response.headers[HTTPHeader("Retry-After")] = String(seconds)
             return response
         case .html:
-            let page = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The upstream server is unavailable.</p></body></html>"
-            return FlyingFox.HTTPResponse(statusCode: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: Data(page.utf8))
+            let page =
+                "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The upstream server is unavailable.</p></body></html>"
+            return FlyingFox.HTTPResponse(
+                statusCode: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: Data(page.utf8))
         case .empty:
             return FlyingFox.HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data())
         case nil:
             break
         }
 
-        let authorised = await state.authorised(storeName: headers[HTTPHeader("storename")],
-                                                apiKey: headers[HTTPHeader("apikey")],
-                                                apiSecret: headers[HTTPHeader("apisecret")])
+        let authorised = await state.authorised(
+            storeName: headers[HTTPHeader("storename")],
+            apiKey: headers[HTTPHeader("apikey")],
+            apiSecret: headers[HTTPHeader("apisecret")])
         let routeKnown = ["/Product/GetProducts", "/Product/GetProductDetail", "/Warehouse/GetWarehouses"].contains(path)
         guard routeKnown, method == .GET else {
             return Self.json(["resCode": "404", "resDesc": "Not found: \(method.rawValue) \(path)"], status: .notFound)
@@ -58,7 +64,8 @@ struct ZortoutRoutes: HTTPHandler {
         }
 
         let catalogue = await state.catalogue
-        let notice: [String: Any] = quotaNotice ? ["resCode": "100", "resDesc": Self.quotaNotice] : ["resCode": "200", "resDesc": ""]
+        let notice: [String: Any] =
+            quotaNotice ? ["resCode": "100", "resDesc": Self.quotaNotice] : ["resCode": "200", "resDesc": ""]
         switch path {
         case "/Warehouse/GetWarehouses":
             let (page, limit) = Self.paging(query)
@@ -100,17 +107,20 @@ struct ZortoutRoutes: HTTPHandler {
             do {
                 let faults = body.isEmpty ? ZortoutFaults() : try JSONDecoder().decode(ZortoutFaults.self, from: body)
                 await state.setFaults(faults)
-                return FlyingFox.HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"],
-                                              body: try JSONEncoder().encode(faults))
+                return FlyingFox.HTTPResponse(
+                    statusCode: .ok, headers: [.contentType: "application/json"],
+                    body: try JSONEncoder().encode(faults))
             } catch {
                 return Self.json(["error": "bad faults JSON: \(error)"], status: .badRequest)
             }
         case (.GET, "/_control/faults"):
-            return FlyingFox.HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"],
-                                          body: try JSONEncoder().encode(await state.faults))
+            return FlyingFox.HTTPResponse(
+                statusCode: .ok, headers: [.contentType: "application/json"],
+                body: try JSONEncoder().encode(await state.faults))
         case (.GET, "/_control/stats"):
-            return FlyingFox.HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"],
-                                          body: try JSONEncoder().encode(await state.stats))
+            return FlyingFox.HTTPResponse(
+                statusCode: .ok, headers: [.contentType: "application/json"],
+                body: try JSONEncoder().encode(await state.stats))
         case (.POST, "/_control/reset-stats"):
             await state.resetStats()
             return Self.json(["ok": true])

@@ -52,11 +52,14 @@ public final class ZortoutSimulator: Sendable {
     public let port: UInt16
 
     /// Starts listening on 127.0.0.1 (`port` 0 picks a free one) and returns once connections are accepted.
-    public static func start(port: UInt16 = 0, catalogue: ZortoutCatalogue = .seeded(size: 100),
-                             credentials: Credentials, faults: ZortoutFaults = ZortoutFaults()) async throws -> ZortoutSimulator {
+    public static func start(
+        port: UInt16 = 0, catalogue: ZortoutCatalogue = .seeded(size: 100),
+        credentials: Credentials, faults: ZortoutFaults = ZortoutFaults()
+    ) async throws -> ZortoutSimulator {
         let state = ZortoutSimulatorState(catalogue: catalogue, faults: faults, credentials: credentials)
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 60,
-                                logger: .disabled, handler: ZortoutRoutes(state: state))
+        let server = HTTPServer(
+            address: try .inet(ip4: "127.0.0.1", port: port), timeout: 60,
+            logger: .disabled, handler: ZortoutRoutes(state: state))
         let task = Task { try await server.run() }
         try await server.waitUntilListening(timeout: 10)
         guard case .ip4(_, let boundPort)? = await server.listeningAddress else {

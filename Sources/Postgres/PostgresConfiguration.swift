@@ -13,7 +13,8 @@ public struct PostgresConfiguration: Sendable, Equatable {
     }
 
     /// `--database-url` if given, else `DATABASE_URL`, else libpq's `PG*` variables.
-    public static func resolve(explicit: String?, environment: [String: String], applicationName: String) -> PostgresConfiguration {
+    public static func resolve(explicit: String?, environment: [String: String], applicationName: String) -> PostgresConfiguration
+    {
         if let explicit, !explicit.isEmpty {
             return PostgresConfiguration(connectionString: explicit, applicationName: applicationName)
         }

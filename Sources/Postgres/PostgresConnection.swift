@@ -126,7 +126,9 @@ public final class PostgresConnection: @unchecked Sendable {
     /// If the session is lost midway, every later statement in `body` fails
     /// rather than running outside the transaction.
     public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await onQueue { _ in self.inTransaction = true; self.transactionBroken = false }
+        try await onQueue { _ in
+            self.inTransaction = true; self.transactionBroken = false
+        }
         do {
             try await execute("BEGIN")
             let value = try await body(self)
@@ -158,11 +160,12 @@ public final class PostgresConnection: @unchecked Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 queue.async {
-                    continuation.resume(with: Result {
-                        if cancelled.withLock({ $0 }) { throw PostgresError.cancelled }
-                        let connection = try self.usableConnectionLocked()
-                        return try body(connection)
-                    })
+                    continuation.resume(
+                        with: Result {
+                            if cancelled.withLock({ $0 }) { throw PostgresError.cancelled }
+                            let connection = try self.usableConnectionLocked()
+                            return try body(connection)
+                        })
                 }
             }
         } onCancel: {
@@ -263,16 +266,17 @@ public final class PostgresConnection: @unchecked Sendable {
             if sqlState == "57014" && Self.field(raw, "M")?.contains("user request") == true {
                 throw PostgresError.cancelled
             }
-            throw PostgresError.server(PostgresServerError(
-                sqlState: sqlState,
-                severity: Self.field(raw, "V") ?? Self.field(raw, "S") ?? "ERROR",
-                message: Self.field(raw, "M") ?? String(cString: PQresultErrorMessage(raw)),
-                detail: Self.field(raw, "D"),
-                hint: Self.field(raw, "H"),
-                table: Self.field(raw, "t"),
-                column: Self.field(raw, "c"),
-                constraint: Self.field(raw, "n")
-            ))
+            throw PostgresError.server(
+                PostgresServerError(
+                    sqlState: sqlState,
+                    severity: Self.field(raw, "V") ?? Self.field(raw, "S") ?? "ERROR",
+                    message: Self.field(raw, "M") ?? String(cString: PQresultErrorMessage(raw)),
+                    detail: Self.field(raw, "D"),
+                    hint: Self.field(raw, "H"),
+                    table: Self.field(raw, "t"),
+                    column: Self.field(raw, "c"),
+                    constraint: Self.field(raw, "n")
+                ))
         }
     }
 
@@ -301,7 +305,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Lends NUL-terminated copies of `strings` to a C call and frees them after.
     static func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) throws -> R) rethrows -> R {
         let copies: [UnsafeMutablePointer<CChar>?] = strings.map { $0.flatMap { strdup($0) } }
-        defer { copies.forEach { free($0) } }
+        defer { for copy in copies { free(copy) } }
         return try body(copies.map { $0.map { UnsafePointer($0) } })
     }
 }

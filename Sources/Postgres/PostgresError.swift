@@ -56,8 +56,10 @@ public struct PostgresServerError: Error, Sendable, CustomStringConvertible {
     public var column: String?
     public var constraint: String?
 
-    public init(sqlState: String, severity: String = "ERROR", message: String, detail: String? = nil,
-                hint: String? = nil, table: String? = nil, column: String? = nil, constraint: String? = nil) {
+    public init(
+        sqlState: String, severity: String = "ERROR", message: String, detail: String? = nil,
+        hint: String? = nil, table: String? = nil, column: String? = nil, constraint: String? = nil
+    ) {
         self.sqlState = sqlState
         self.severity = severity
         self.message = message

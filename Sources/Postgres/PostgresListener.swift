@@ -24,8 +24,10 @@ public final class PostgresListener: Sendable {
     private let onError: @Sendable (PostgresError) -> Void
 
     /// - Parameter onError: called on the listener thread for every failure, for logging.
-    public init(configuration: PostgresConfiguration, channels: [String],
-                onError: @escaping @Sendable (PostgresError) -> Void = { _ in }) {
+    public init(
+        configuration: PostgresConfiguration, channels: [String],
+        onError: @escaping @Sendable (PostgresError) -> Void = { _ in }
+    ) {
         self.configuration = configuration
         self.channels = channels
         self.onError = onError

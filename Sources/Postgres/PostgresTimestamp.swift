@@ -11,9 +11,10 @@ public enum PostgresTimestamp {
         let days = Int64((Double(seconds) / 86_400).rounded(.down))
         seconds -= days * 86_400
         let (year, month, day) = civil(fromDays: days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-                      Int(year), Int(month), Int(day),
-                      Int(seconds / 3600), Int(seconds % 3600 / 60), Int(seconds % 60), Int(micros))
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+            Int(year), Int(month), Int(day),
+            Int(seconds / 3600), Int(seconds % 3600 / 60), Int(seconds % 60), Int(micros))
     }
 
     /// Parses `2026-11-21 11:31:05.123456+00`, `...+05:30`, `infinity` is rejected.
@@ -37,8 +38,9 @@ public enum PostgresTimestamp {
             return true
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
-              expect(" T"), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
-              let second = number(2) else { return nil }
+            expect(" T"), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
+            let second = number(2)
+        else { return nil }
         var fraction = 0.0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1

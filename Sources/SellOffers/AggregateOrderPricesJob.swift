@@ -57,7 +57,9 @@ public struct AggregateOrderPricesJob: JobHandler {
 
         /// Lists sorted: the same set of combinations is the same aggregate.
         var canonicalJSON: String {
-            func list(_ ids: [String]) -> String { "[" + ids.sorted(by: CanonicalJSON.precedes).map(CanonicalJSON.string).joined(separator: ",") + "]" }
+            func list(_ ids: [String]) -> String {
+                "[" + ids.sorted(by: CanonicalJSON.precedes).map(CanonicalJSON.string).joined(separator: ",") + "]"
+            }
             return "{\"deliverToLocationIds\":" + list(locations) + ",\"deliveryMethodIds\":" + list(deliveryMethods)
                 + ",\"excludeEmpty\":" + (excludeEmpty ? "true" : "false") + ",\"orderQuantity\":" + String(orderQuantity)
                 + ",\"paymentMethodIds\":" + list(paymentMethods) + ",\"sellOfferId\":" + CanonicalJSON.string(sellOfferID) + "}"
@@ -67,8 +69,9 @@ public struct AggregateOrderPricesJob: JobHandler {
             locations.flatMap { location in
                 deliveryMethods.flatMap { delivery in
                     paymentMethods.map { payment in
-                        OrderPriceRequest(sellOfferQuantities: [sellOfferID: orderQuantity], deliverToLocationID: location,
-                                          deliveryMethodID: delivery, paymentMethodID: payment)
+                        OrderPriceRequest(
+                            sellOfferQuantities: [sellOfferID: orderQuantity], deliverToLocationID: location,
+                            deliveryMethodID: delivery, paymentMethodID: payment)
                     }
                 }
             }
@@ -90,22 +93,32 @@ public struct AggregateOrderPricesJob: JobHandler {
         let stored = try await service.recalculate(request.combinations, database: context.database)
         // aggregate_id is PostgreSQL's sha256() of the request's canonical JSON, like order_price_id.
         let (aggregateID, row) = try await context.database.transaction { connection in
-            let aggregateID = try await connection.query("""
+            let aggregateID = try await connection.query(
+                """
                 INSERT INTO sell_offer_price_aggregate (aggregate_id, sell_offer_id, order_quantity, deliver_to_location_ids,
                     delivery_method_ids, payment_method_ids, exclude_empty, order_price_ids, complete_count, excluded_count)
                 VALUES (encode(sha256(convert_to($1, 'UTF8')), 'hex'), $2, $3::integer, $4::text[], $5::text[], $6::text[],
                         $7::boolean, $8::text[], 0, 0)
                 ON CONFLICT (aggregate_id) DO UPDATE SET order_price_ids = EXCLUDED.order_price_ids
                 RETURNING aggregate_id
-                """, [request.canonicalJSON, request.sellOfferID, request.orderQuantity, request.locations, request.deliveryMethods,
-                      request.paymentMethods, request.excludeEmpty, stored.map(\.orderPriceID)]).first?.decode(String.self, "aggregate_id")
+                """,
+                [
+                    request.canonicalJSON, request.sellOfferID, request.orderQuantity, request.locations, request.deliveryMethods,
+                    request.paymentMethods, request.excludeEmpty, stored.map(\.orderPriceID),
+                ]
+            ).first?.decode(String.self, "aggregate_id")
             guard let aggregateID else { throw JobError.retryable("aggregate upsert returned no row") }
             try await connection.query("SELECT sell_offer_refresh_aggregates(ARRAY[$1::text])", [aggregateID])
-            return (aggregateID, try await connection.query("""
-                SELECT currency, min_total::text AS min_total, max_total::text AS max_total, average_total::text AS average_total,
-                       complete_count, excluded_count
-                  FROM sell_offer_price_aggregate WHERE aggregate_id = $1
-                """, [aggregateID]).first)
+            return (
+                aggregateID,
+                try await connection.query(
+                    """
+                    SELECT currency, min_total::text AS min_total, max_total::text AS max_total, average_total::text AS average_total,
+                           complete_count, excluded_count
+                      FROM sell_offer_price_aggregate WHERE aggregate_id = $1
+                    """, [aggregateID]
+                ).first
+            )
         }
         guard let row else { throw JobError.retryable("aggregate row \(aggregateID) vanished") }
         let currency = stored.lazy.compactMap(\.calculation.currency).first
@@ -121,7 +134,8 @@ public struct AggregateOrderPricesJob: JobHandler {
             combinations: stored.map { item in
                 let calculation = item.calculation
                 return Result.Combination(
-                    deliverToLocationId: calculation.request.deliverToLocationID, deliveryMethodId: calculation.request.deliveryMethodID,
+                    deliverToLocationId: calculation.request.deliverToLocationID,
+                    deliveryMethodId: calculation.request.deliveryMethodID,
                     paymentMethodId: calculation.request.paymentMethodID, orderPriceId: item.orderPriceID,
                     status: calculation.status.rawValue,
                     total: item.amounts.total,
@@ -151,18 +165,23 @@ public struct AggregateOrderPricesJob: JobHandler {
         guard problems.isEmpty, let offer, let quantity else {
             throw .permanent("invalid \(jobType) payload: " + problems.lines.joined(separator: "; "))
         }
-        return Request(sellOfferID: offer, orderQuantity: quantity, locations: locations, deliveryMethods: deliveries,
-                       paymentMethods: payments, excludeEmpty: excludeEmpty)
+        return Request(
+            sellOfferID: offer, orderQuantity: quantity, locations: locations, deliveryMethods: deliveries,
+            paymentMethods: payments, excludeEmpty: excludeEmpty)
     }
 
     public static func describe(result: Data) -> String? {
         guard let result = try? JSONDecoder().decode(Result.self, from: result) else { return nil }
-        var lines = ["aggregate \(result.aggregateId): \(result.sellOfferId) × \(result.orderQuantity) (\(result.currency ?? "no currency"))"]
-        lines.append("  min \(result.min ?? "-"), max \(result.max ?? "-"), average \(result.average ?? "-")"
-                     + "; \(result.completeCount) complete, \(result.excludedCount) excluded")
+        var lines = [
+            "aggregate \(result.aggregateId): \(result.sellOfferId) × \(result.orderQuantity) (\(result.currency ?? "no currency"))"
+        ]
+        lines.append(
+            "  min \(result.min ?? "-"), max \(result.max ?? "-"), average \(result.average ?? "-")"
+                + "; \(result.completeCount) complete, \(result.excludedCount) excluded")
         for combination in result.combinations {
             let outcome = combination.total ?? ("error: " + combination.errors.joined(separator: "; "))
-            lines.append("  \(combination.deliverToLocationId) \(combination.deliveryMethodId) \(combination.paymentMethodId): \(outcome)")
+            lines.append(
+                "  \(combination.deliverToLocationId) \(combination.deliveryMethodId) \(combination.paymentMethodId): \(outcome)")
         }
         return lines.joined(separator: "\n")
     }

@@ -40,28 +40,38 @@ enum CatalogRows {
                 }
                 catalog.add(Currency(code: try text(1, "currency code"), minorUnit: minorUnit))
             case "o":
-                catalog.add(SellOfferRecord(id: try text(1, "sell offer id"), planID: try text(2, "plan_id"),
-                                            currency: try text(3, "currency"), enabled: try text(4, "enabled") == "true"))
+                catalog.add(
+                    SellOfferRecord(
+                        id: try text(1, "sell offer id"), planID: try text(2, "plan_id"),
+                        currency: try text(3, "currency"), enabled: try text(4, "enabled") == "true"))
             case "t":
-                guard let basis = TierBasis(rawValue: try text(2, "basis")) else { continue }  // the CHECK constraint rules this out
+                // The CHECK constraint rules an unknown basis out.
+                guard let basis = TierBasis(rawValue: try text(2, "basis")) else { continue }
                 var bound: Int?
                 if let upTo = cells[3] {
                     guard let value = Int(upTo) else { throw malformed("tier up_to_quantity: '\(upTo)'") }
                     bound = value
                 }
-                catalog.add(PriceTier(sellOfferID: try text(1, "sell_offer_id"), basis: basis, upToQuantity: bound,
-                                      unitPrice: try amount(4, "tier unit_price")))
+                catalog.add(
+                    PriceTier(
+                        sellOfferID: try text(1, "sell_offer_id"), basis: basis, upToQuantity: bound,
+                        unitPrice: try amount(4, "tier unit_price")))
             case "d":
                 links[try text(5, "delivery link id")] = DeliveryLink(
                     planID: try text(1, "plan_id"), deliveryMethodID: try text(2, "delivery_method_id"),
                     currency: try text(3, "currency"), oneTimeAmount: try amount(4, "one_time_amount"))
             case "r":
-                rates.append((try text(1, "delivery_link_id"), try text(2, "deliver_to_location_id"),
-                              DeliveryRate(perOrder: try amount(3, "per_order"), perUnit: try amount(4, "per_unit"))))
+                rates.append(
+                    (
+                        try text(1, "delivery_link_id"), try text(2, "deliver_to_location_id"),
+                        DeliveryRate(perOrder: try amount(3, "per_order"), perUnit: try amount(4, "per_unit"))
+                    ))
             case "p":
-                catalog.add(PaymentLink(planID: try text(1, "plan_id"), paymentMethodID: try text(2, "payment_method_id"),
-                                        currency: try text(3, "currency"), oneTimeAmount: try amount(4, "one_time_amount"),
-                                        oneTimePercentage: try amount(5, "one_time_percentage")))
+                catalog.add(
+                    PaymentLink(
+                        planID: try text(1, "plan_id"), paymentMethodID: try text(2, "payment_method_id"),
+                        currency: try text(3, "currency"), oneTimeAmount: try amount(4, "one_time_amount"),
+                        oneTimePercentage: try amount(5, "one_time_percentage")))
             default:
                 throw malformed("unknown row kind '\(kind)'")
             }

@@ -9,8 +9,10 @@ extension OrderPriceRepository {
     /// reads them exactly). Ids must be distinct: one statement cannot update
     /// a row twice. Returns (calculated_at, expires_at) by order price id; all
     /// rows of one statement share `now()`, hence one TTL start.
-    static func save(_ items: [(orderPriceID: String, calculation: OrderPriceCalculation, amounts: FormattedAmounts)], ttlSeconds: Int,
-                     on connection: PostgresConnection) async throws -> [String: (calculatedAt: Date, expiresAt: Date)] {
+    static func save(
+        _ items: [(orderPriceID: String, calculation: OrderPriceCalculation, amounts: FormattedAmounts)], ttlSeconds: Int,
+        on connection: PostgresConnection
+    ) async throws -> [String: (calculatedAt: Date, expiresAt: Date)] {
         var json = "["
         json.reserveCapacity(items.count * 600)
         for (index, item) in items.enumerated() {
@@ -18,7 +20,8 @@ extension OrderPriceRepository {
             rowJSON(id: item.orderPriceID, item.calculation, item.amounts, into: &json)
         }
         json += "]"
-        let result = try await connection.query("""
+        let result = try await connection.query(
+            """
             WITH input AS (
                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
                     order_price_id text, sell_offer_quantities jsonb, deliver_to_location_id text, delivery_method_id text,
@@ -48,8 +51,10 @@ extension OrderPriceRepository {
             """, [PostgresJSON(text: json), ttlSeconds])
         var times: [String: (calculatedAt: Date, expiresAt: Date)] = [:]
         for row in result.rows {
-            times[try row.decode(String.self, "order_price_id")] = (try row.decode(Date.self, "calculated_at"),
-                                                                    try row.decode(Date.self, "expires_at"))
+            times[try row.decode(String.self, "order_price_id")] = (
+                try row.decode(Date.self, "calculated_at"),
+                try row.decode(Date.self, "expires_at")
+            )
         }
         guard times.count == items.count else {
             throw PostgresError.client(message: "order_price upsert returned \(times.count) rows for \(items.count) calculations")
@@ -60,21 +65,27 @@ extension OrderPriceRepository {
     /// One element of the upsert's array, written by hand (no encoder
     /// options, no floating point): money as fixed-point strings in the
     /// currency's minor unit, `sell_offer_prices` as the row stores it.
-    private static func rowJSON(id: String, _ calculation: OrderPriceCalculation, _ amounts: FormattedAmounts, into json: inout String) {
+    private static func rowJSON(
+        id: String, _ calculation: OrderPriceCalculation, _ amounts: FormattedAmounts, into json: inout String
+    ) {
         let request = calculation.request
         func money(_ text: String?) -> String { text.map(CanonicalJSON.string) ?? "null" }
         func strings(_ values: [String]) -> String { "[" + values.map(CanonicalJSON.string).joined(separator: ",") + "]" }
         let ids = request.sortedSellOfferIDs
         var prices = "null"
         if calculation.status == .complete, calculation.currency != nil {
-            prices = "{" + zip(calculation.lines, amounts.lines).map { line, text in
-                CanonicalJSON.string(line.sellOfferID) + ":{\"lineTotal\":" + CanonicalJSON.string(text.lineTotal)
-                    + ",\"quantity\":" + String(line.quantity)
-                    + ",\"unitPrice\":" + CanonicalJSON.string(text.unitPrice) + "}"
-            }.joined(separator: ",") + "}"
+            prices =
+                "{"
+                + zip(calculation.lines, amounts.lines).map { line, text in
+                    CanonicalJSON.string(line.sellOfferID) + ":{\"lineTotal\":" + CanonicalJSON.string(text.lineTotal)
+                        + ",\"quantity\":" + String(line.quantity)
+                        + ",\"unitPrice\":" + CanonicalJSON.string(text.unitPrice) + "}"
+                }.joined(separator: ",") + "}"
         }
         json += "{\"order_price_id\":" + CanonicalJSON.string(id)
-        json += ",\"sell_offer_quantities\":{" + ids.map { CanonicalJSON.string($0) + ":" + String(request.sellOfferQuantities[$0]!) }
+        json +=
+            ",\"sell_offer_quantities\":{"
+            + ids.map { CanonicalJSON.string($0) + ":" + String(request.sellOfferQuantities[$0]!) }
             .joined(separator: ",") + "}"
         json += ",\"deliver_to_location_id\":" + CanonicalJSON.string(request.deliverToLocationID)
         json += ",\"delivery_method_id\":" + CanonicalJSON.string(request.deliveryMethodID)

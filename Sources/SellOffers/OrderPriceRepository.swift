@@ -20,7 +20,8 @@ struct OrderPriceRepository {
     /// all of its ids in that one order before anything else, so no two
     /// batches can wait on each other in a cycle. Returns the ids in input order.
     static func identifyAndLock(canonicalJSON: [String], on connection: PostgresConnection) async throws -> [String] {
-        let result = try await connection.query("""
+        let result = try await connection.query(
+            """
             WITH input AS (
                 SELECT ord, encode(sha256(convert_to(canonical, 'UTF8')), 'hex') AS id
                   FROM unnest($2::text[]) WITH ORDINALITY AS t(canonical, ord)
@@ -40,7 +41,8 @@ struct OrderPriceRepository {
     /// Lowercase hex SHA-256 of each text's UTF-8 bytes, computed by PostgreSQL:
     /// the one definition of `order_price_id` and `aggregate_id`.
     static func hexDigests(_ texts: [String], on connection: PostgresConnection) async throws -> [String] {
-        let result = try await connection.query("""
+        let result = try await connection.query(
+            """
             SELECT encode(sha256(convert_to(t, 'UTF8')), 'hex') AS digest
               FROM unnest($1::text[]) WITH ORDINALITY AS input(t, ord) ORDER BY ord
             """, [texts])
@@ -51,9 +53,12 @@ struct OrderPriceRepository {
     /// the given methods and locations, plus every currency: one statement,
     /// one snapshot, for a whole batch. Plain rows of text, one `kind` per
     /// entity, so reading them costs no JSON parsing (see `CatalogRows`).
-    static func loadCatalog(offerIDs: [String], locationIDs: [String], deliveryMethodIDs: [String], paymentMethodIDs: [String],
-                            on connection: PostgresConnection) async throws -> PricingCatalog {
-        let result = try await connection.query("""
+    static func loadCatalog(
+        offerIDs: [String], locationIDs: [String], deliveryMethodIDs: [String], paymentMethodIDs: [String],
+        on connection: PostgresConnection
+    ) async throws -> PricingCatalog {
+        let result = try await connection.query(
+            """
             WITH offers AS (
                 SELECT id, plan_id, currency, enabled FROM sell_offer WHERE id = ANY ($1::text[])
             ), plans AS (
@@ -91,10 +96,12 @@ struct OrderPriceRepository {
     /// sibling combination has committed, so the last writer never stores
     /// figures computed from a stale sibling.
     static func refreshAggregates(covering orderPriceIDs: [String], on connection: PostgresConnection) async throws {
-        let aggregates = try await connection.query("""
+        let aggregates = try await connection.query(
+            """
             SELECT aggregate_id FROM sell_offer_price_aggregate
              WHERE order_price_ids && $1::text[] ORDER BY aggregate_id FOR UPDATE
-            """, [orderPriceIDs]).rows.map { try $0.decode(String.self, "aggregate_id") }
+            """, [orderPriceIDs]
+        ).rows.map { try $0.decode(String.self, "aggregate_id") }
         if !aggregates.isEmpty {
             try await connection.query("SELECT sell_offer_refresh_aggregates($1::text[])", [aggregates])
         }

@@ -9,7 +9,9 @@ public struct OrderPriceRequest: Sendable, Hashable {
     public let deliveryMethodID: String
     public let paymentMethodID: String
 
-    public init(sellOfferQuantities: [String: Int], deliverToLocationID: String, deliveryMethodID: String, paymentMethodID: String) {
+    public init(
+        sellOfferQuantities: [String: Int], deliverToLocationID: String, deliveryMethodID: String, paymentMethodID: String
+    ) {
         self.sellOfferQuantities = sellOfferQuantities
         self.deliverToLocationID = deliverToLocationID
         self.deliveryMethodID = deliveryMethodID
@@ -33,7 +35,8 @@ public struct OrderPriceRequest: Sendable, Hashable {
         json += ",\"orderQuantity\":" + String(orderQuantity)
         json += ",\"paymentMethodId\":" + CanonicalJSON.string(paymentMethodID)
         json += ",\"sellOfferQuantities\":{"
-        json += sortedSellOfferIDs.map { CanonicalJSON.string($0) + ":" + String(sellOfferQuantities[$0]!) }.joined(separator: ",")
+        json += sortedSellOfferIDs.map { CanonicalJSON.string($0) + ":" + String(sellOfferQuantities[$0]!) }.joined(
+            separator: ",")
         return json + "}}"
     }
 
@@ -43,7 +46,8 @@ public struct OrderPriceRequest: Sendable, Hashable {
         json += ",\"deliveryMethodId\":" + CanonicalJSON.string(deliveryMethodID)
         json += ",\"paymentMethodId\":" + CanonicalJSON.string(paymentMethodID)
         json += ",\"sellOfferQuantities\":{"
-        json += sortedSellOfferIDs.map { CanonicalJSON.string($0) + ":" + String(sellOfferQuantities[$0]!) }.joined(separator: ",")
+        json += sortedSellOfferIDs.map { CanonicalJSON.string($0) + ":" + String(sellOfferQuantities[$0]!) }.joined(
+            separator: ",")
         return json + "}}"
     }
 }

@@ -75,8 +75,9 @@ public struct OrderPriceService: Sendable {
             return try (0..<ids.count).map { index in
                 let id = ids[index]
                 guard let time = times[id] else { throw PostgresError.client(message: "order price \(id) was not saved") }
-                return Stored(orderPriceID: id, calculation: calculations[index], amounts: amounts[index],
-                              calculatedAt: time.calculatedAt, expiresAt: time.expiresAt)
+                return Stored(
+                    orderPriceID: id, calculation: calculations[index], amounts: amounts[index],
+                    calculatedAt: time.calculatedAt, expiresAt: time.expiresAt)
             }
         }
         return positions.map { stored[$0] }

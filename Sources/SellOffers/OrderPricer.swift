@@ -44,17 +44,23 @@ public enum OrderPricer {
         for plan in planIDs {
             if let link = catalog.deliveryLinks[PlanMethod(planID: plan, methodID: request.deliveryMethodID)] {
                 if let currency, link.currency != currency.code {
-                    errors.append("delivery method \(request.deliveryMethodID) (plan \(plan)) is in \(link.currency) but the order is in \(currency.code)")
+                    errors.append(
+                        "delivery method \(request.deliveryMethodID) (plan \(plan)) is in \(link.currency) but the order is in \(currency.code)"
+                    )
                 }
                 if let rate = link.rates[request.deliverToLocationID] {
                     deliveryLinks[plan] = (link, rate)
                     if let currency {
                         for amount in [rate.perOrder, rate.perUnit, link.oneTimeAmount] where !currency.fits(amount) {
-                            errors.append("delivery method \(request.deliveryMethodID) (plan \(plan)) amount \(amount) has more decimals than \(currency.code) allows (\(currency.minorUnit))")
+                            errors.append(
+                                "delivery method \(request.deliveryMethodID) (plan \(plan)) amount \(amount) has more decimals than \(currency.code) allows (\(currency.minorUnit))"
+                            )
                         }
                     }
                 } else {
-                    errors.append("delivery method \(request.deliveryMethodID) has no rate for location \(request.deliverToLocationID) (plan \(plan))")
+                    errors.append(
+                        "delivery method \(request.deliveryMethodID) has no rate for location \(request.deliverToLocationID) (plan \(plan))"
+                    )
                 }
             } else {
                 errors.append("plan \(plan) offers no delivery method \(request.deliveryMethodID)")
@@ -64,9 +70,13 @@ public enum OrderPricer {
                 // 8, first bullet: a one-time amount cannot be converted.
                 if let currency, link.oneTimeAmount != 0 {
                     if link.currency != currency.code {
-                        errors.append("payment method \(request.paymentMethodID) charges a one-time amount in \(link.currency) but the order is in \(currency.code)")
+                        errors.append(
+                            "payment method \(request.paymentMethodID) charges a one-time amount in \(link.currency) but the order is in \(currency.code)"
+                        )
                     } else if !currency.fits(link.oneTimeAmount) {
-                        errors.append("payment method \(request.paymentMethodID) (plan \(plan)) amount \(link.oneTimeAmount) has more decimals than \(currency.code) allows (\(currency.minorUnit))")
+                        errors.append(
+                            "payment method \(request.paymentMethodID) (plan \(plan)) amount \(link.oneTimeAmount) has more decimals than \(currency.code) allows (\(currency.minorUnit))"
+                        )
                     }
                 }
             } else {
@@ -78,19 +88,25 @@ public enum OrderPricer {
         var lines: [OrderPriceLine] = []
         for offer in offers {
             let quantity = request.sellOfferQuantities[offer.id]!
-            guard let (unit, basis) = unitPrice(tiers: catalog.tiers[offer.id] ?? [], sellOfferQuantity: quantity, orderQuantity: orderQuantity) else {
+            guard
+                let (unit, basis) = unitPrice(
+                    tiers: catalog.tiers[offer.id] ?? [], sellOfferQuantity: quantity, orderQuantity: orderQuantity)
+            else {
                 errors.append("sell offer \(offer.id) has no price for quantity \(quantity)")
                 continue
             }
             if let currency, !currency.fits(unit) {
-                errors.append("sell offer \(offer.id) unit price \(unit) has more decimals than \(currency.code) allows (\(currency.minorUnit))")
+                errors.append(
+                    "sell offer \(offer.id) unit price \(unit) has more decimals than \(currency.code) allows (\(currency.minorUnit))"
+                )
             }
             lines.append(OrderPriceLine(sellOfferID: offer.id, quantity: quantity, unitPrice: unit, basis: basis))
         }
 
         guard errors.isEmpty, let currency else {
-            return OrderPriceCalculation(request: request, currency: currency,
-                                         errors: errors.isEmpty ? ["no order currency"] : errors, unknownSellOfferIDs: unknown)
+            return OrderPriceCalculation(
+                request: request, currency: currency,
+                errors: errors.isEmpty ? ["no order currency"] : errors, unknownSellOfferIDs: unknown)
         }
 
         // 6.–8. Per plan: subtotal, delivery, payment (rounded once, here).

@@ -99,7 +99,8 @@ struct PayloadProblems {
         switch value {
         case nil: add(field, "required field is missing")
         case .integer(let number) where number >= 1 && number <= Self.maxQuantity: return number
-        case .integer(let number) where number > Self.maxQuantity: add(field, "quantity must be at most \(Self.maxQuantity), got \(number)")
+        case .integer(let number) where number > Self.maxQuantity:
+            add(field, "quantity must be at most \(Self.maxQuantity), got \(number)")
         case .integer(let number): add(field, "quantity must be a positive whole number, got \(number)")
         case .number(let text): add(field, "quantity must be a positive whole number, got \(text)")
         case let other?: add(field, "quantity must be a positive whole number, found \(other.kind) (\(other.shown))")

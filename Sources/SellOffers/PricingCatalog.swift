@@ -11,8 +11,10 @@ public struct PricingCatalog: Sendable {
     public var deliveryLinks: [PlanMethod: DeliveryLink]
     public var paymentLinks: [PlanMethod: PaymentLink]
 
-    public init(currencies: [String: Currency] = [:], offers: [String: SellOfferRecord] = [:], tiers: [String: [PriceTier]] = [:],
-                deliveryLinks: [PlanMethod: DeliveryLink] = [:], paymentLinks: [PlanMethod: PaymentLink] = [:]) {
+    public init(
+        currencies: [String: Currency] = [:], offers: [String: SellOfferRecord] = [:], tiers: [String: [PriceTier]] = [:],
+        deliveryLinks: [PlanMethod: DeliveryLink] = [:], paymentLinks: [PlanMethod: PaymentLink] = [:]
+    ) {
         self.currencies = currencies
         self.offers = offers
         self.tiers = tiers
@@ -23,8 +25,12 @@ public struct PricingCatalog: Sendable {
     public mutating func add(_ currency: Currency) { currencies[currency.code] = currency }
     public mutating func add(_ offer: SellOfferRecord) { offers[offer.id] = offer }
     public mutating func add(_ tier: PriceTier) { tiers[tier.sellOfferID, default: []].append(tier) }
-    public mutating func add(_ link: DeliveryLink) { deliveryLinks[PlanMethod(planID: link.planID, methodID: link.deliveryMethodID)] = link }
-    public mutating func add(_ link: PaymentLink) { paymentLinks[PlanMethod(planID: link.planID, methodID: link.paymentMethodID)] = link }
+    public mutating func add(_ link: DeliveryLink) {
+        deliveryLinks[PlanMethod(planID: link.planID, methodID: link.deliveryMethodID)] = link
+    }
+    public mutating func add(_ link: PaymentLink) {
+        paymentLinks[PlanMethod(planID: link.planID, methodID: link.paymentMethodID)] = link
+    }
 }
 
 /// A plan's link to a delivery or payment method is unique per (plan, method).
@@ -86,8 +92,10 @@ public struct DeliveryLink: Sendable, Hashable {
     /// Rates by deliver-to location id.
     public var rates: [String: DeliveryRate]
 
-    public init(planID: String, deliveryMethodID: String, currency: String, oneTimeAmount: Decimal = 0,
-                rates: [String: DeliveryRate] = [:]) {
+    public init(
+        planID: String, deliveryMethodID: String, currency: String, oneTimeAmount: Decimal = 0,
+        rates: [String: DeliveryRate] = [:]
+    ) {
         self.planID = planID
         self.deliveryMethodID = deliveryMethodID
         self.currency = currency
@@ -114,7 +122,9 @@ public struct PaymentLink: Sendable, Hashable {
     /// Percent, e.g. 3 for 3 %.
     public let oneTimePercentage: Decimal
 
-    public init(planID: String, paymentMethodID: String, currency: String, oneTimeAmount: Decimal = 0, oneTimePercentage: Decimal = 0) {
+    public init(
+        planID: String, paymentMethodID: String, currency: String, oneTimeAmount: Decimal = 0, oneTimePercentage: Decimal = 0
+    ) {
         self.planID = planID
         self.paymentMethodID = paymentMethodID
         self.currency = currency

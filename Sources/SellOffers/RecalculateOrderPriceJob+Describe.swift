@@ -23,12 +23,15 @@ extension RecalculateOrderPriceJob {
         let unitWidth = result.lines.map(\.unitPrice.count).max() ?? 0
         let lineWidth = result.lines.map(\.lineTotal.count).max() ?? 0
         for line in result.lines {
-            lines.append("  " + pad(line.sellOfferId, idWidth, left: true) + "  " + pad(String(line.quantity), quantityWidth)
-                         + " × " + pad(line.unitPrice, unitWidth) + " = " + pad(line.lineTotal, lineWidth)
-                         + "  (\(line.basis) tier)")
+            lines.append(
+                "  " + pad(line.sellOfferId, idWidth, left: true) + "  " + pad(String(line.quantity), quantityWidth)
+                    + " × " + pad(line.unitPrice, unitWidth) + " = " + pad(line.lineTotal, lineWidth)
+                    + "  (\(line.basis) tier)")
         }
-        let figures = [("subtotal", result.orderSubtotal), ("delivery", result.deliveryPrice),
-                       ("payment", result.paymentPrice), ("total", result.total)].compactMap { label, value in value.map { (label, $0) } }
+        let figures = [
+            ("subtotal", result.orderSubtotal), ("delivery", result.deliveryPrice),
+            ("payment", result.paymentPrice), ("total", result.total),
+        ].compactMap { label, value in value.map { (label, $0) } }
         let figureWidth = figures.map(\.1.count).max() ?? 0
         for (label, value) in figures { lines.append("  " + pad(label, 8, left: true) + "  " + pad(value, figureWidth)) }
         for error in result.errors { lines.append("  error: \(error)") }

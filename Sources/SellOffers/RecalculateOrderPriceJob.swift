@@ -94,16 +94,23 @@ public struct RecalculateOrderPriceJob: BatchJobHandler {
 
     /// One job's outcome: its result, or the unknown-sell-offer failure when a
     /// caller (not the database: no `reason`) asked for an offer that does not exist.
-    static func outcome(_ stored: OrderPriceService.Stored, reason: String?, context: JobContext) -> Swift.Result<Result, JobError> {
+    static func outcome(_ stored: OrderPriceService.Stored, reason: String?, context: JobContext)
+        -> Swift.Result<Result, JobError>
+    {
         let result = Self.result(stored)
         let unknown = stored.calculation.unknownSellOfferIDs
         if !unknown.isEmpty && reason == nil {
-            return .failure(.permanent("sellOfferQuantities: unknown sell offer id\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")); "
-                + "order price \(result.orderPriceId) stored with status error: \(result.errors.joined(separator: "; "))"))
+            return .failure(
+                .permanent(
+                    "sellOfferQuantities: unknown sell offer id\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")); "
+                        + "order price \(result.orderPriceId) stored with status error: \(result.errors.joined(separator: "; "))")
+            )
         }
-        context.logger.debug("order price recalculated", metadata: [
-            "order_price_id": "\(result.orderPriceId)", "status": "\(result.status)", "total": "\(result.total ?? "-")",
-        ])
+        context.logger.debug(
+            "order price recalculated",
+            metadata: [
+                "order_price_id": "\(result.orderPriceId)", "status": "\(result.status)", "total": "\(result.total ?? "-")",
+            ])
         return .success(result)
     }
 
@@ -135,8 +142,11 @@ public struct RecalculateOrderPriceJob: BatchJobHandler {
         guard problems.isEmpty, let location, let delivery, let payment else {
             throw .permanent("invalid \(jobType) payload: " + problems.lines.joined(separator: "; "))
         }
-        return (OrderPriceRequest(sellOfferQuantities: quantities, deliverToLocationID: location,
-                                  deliveryMethodID: delivery, paymentMethodID: payment), reason)
+        return (
+            OrderPriceRequest(
+                sellOfferQuantities: quantities, deliverToLocationID: location,
+                deliveryMethodID: delivery, paymentMethodID: payment), reason
+        )
     }
 
     static func result(_ stored: OrderPriceService.Stored) -> Result {
@@ -147,8 +157,9 @@ public struct RecalculateOrderPriceJob: BatchJobHandler {
             orderQuantity: calculation.orderQuantity, orderSubtotal: amounts.subtotal, deliveryPrice: amounts.deliveryPrice,
             paymentPrice: amounts.paymentPrice, total: amounts.total, errors: calculation.errors,
             lines: zip(calculation.lines, amounts.lines).map { line, text in
-                Result.Line(sellOfferId: line.sellOfferID, quantity: line.quantity, unitPrice: text.unitPrice,
-                            lineTotal: text.lineTotal, basis: line.basis.rawValue)
+                Result.Line(
+                    sellOfferId: line.sellOfferID, quantity: line.quantity, unitPrice: text.unitPrice,
+                    lineTotal: text.lineTotal, basis: line.basis.rawValue)
             },
             calculatedAt: stored.calculatedAt, expiresAt: stored.expiresAt)
     }

@@ -39,8 +39,11 @@ public struct RefreshExpiredOrderPricesJob: JobHandler {
         }
         let within = number("withinSeconds", default: 300, range: 0...86_400)
         let limit = number("limit", default: 10_000, range: 1...1_000_000)
-        guard problems.isEmpty else { throw JobError.permanent("invalid \(Self.jobType) payload: " + problems.lines.joined(separator: "; ")) }
-        let row = try await context.database.query("""
+        guard problems.isEmpty else {
+            throw JobError.permanent("invalid \(Self.jobType) payload: " + problems.lines.joined(separator: "; "))
+        }
+        let row = try await context.database.query(
+            """
             WITH due AS (
                 SELECT order_price_id FROM order_price
                  WHERE expires_at <= now() + $1::integer * interval '1 second'
@@ -49,7 +52,9 @@ public struct RefreshExpiredOrderPricesJob: JobHandler {
             SELECT sell_offer_enqueue_recalculations(ARRAY(SELECT order_price_id FROM due), 'expired') AS enqueued,
                    (SELECT count(*) FROM order_price WHERE expires_at <= now() + $1::integer * interval '1 second')
                        - (SELECT count(*) FROM due) AS remaining
-            """, [within, limit]).first
-        return Result(enqueued: try row?.decode(Int.self, "enqueued") ?? 0, remaining: try row?.decode(Int.self, "remaining") ?? 0)
+            """, [within, limit]
+        ).first
+        return Result(
+            enqueued: try row?.decode(Int.self, "enqueued") ?? 0, remaining: try row?.decode(Int.self, "remaining") ?? 0)
     }
 }

@@ -32,14 +32,17 @@ public struct JSONLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        let line = Self.encode(timestamp: Date(), level: event.level, label: label,
-                               message: event.message.description, metadata: merged)
+        let line = Self.encode(
+            timestamp: Date(), level: event.level, label: label,
+            message: event.message.description, metadata: merged)
         FileHandle.standardError.write(line)
     }
 
     /// One line: the JSON object and a newline.
-    static func encode(timestamp: Date, level: Logger.Level, label: String, message: String,
-                       metadata: Logger.Metadata) -> Data {
+    static func encode(
+        timestamp: Date, level: Logger.Level, label: String, message: String,
+        metadata: Logger.Metadata
+    ) -> Data {
         var object: [String: Any] = [
             "timestamp": timestamp.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
             "level": level.rawValue,
@@ -49,7 +52,8 @@ public struct JSONLogHandler: LogHandler {
         for (key, value) in metadata {
             object[reserved.contains(key) ? "metadata.\(key)" : key] = Self.json(value)
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data(#"{"level":"error","message":"log line could not be encoded as JSON"}"#.utf8)
         return data + Data("\n".utf8)
     }

@@ -9,8 +9,10 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(help: "Job slots: how many handlers run at once.")
     public var concurrency: Int = 10
 
-    @Option(help: ArgumentHelp("Comma-separated job types to take. Default: all types (unknown ones fail with a clear error).",
-                               valueName: "a,b"))
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated job types to take. Default: all types (unknown ones fail with a clear error).",
+            valueName: "a,b"))
     public var types: String?
 
     @Flag(help: "Drain: exit 0 once no job is due and none is running.")
@@ -19,12 +21,16 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("Name written to locked_by. Default: host:pid.", valueName: "id"))
     public var workerID: String?
 
-    @Option(help: ArgumentHelp("Seconds running jobs get to finish after SIGTERM/SIGINT; then they are cancelled and released.",
-                               valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds running jobs get to finish after SIGTERM/SIGINT; then they are cancelled and released.",
+            valueName: "seconds"))
     public var shutdownGrace: Double = 30
 
-    @Option(help: ArgumentHelp("Lease on a claimed job; renewed every third of it. A dead worker's jobs return after this long.",
-                               valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Lease on a claimed job; renewed every third of it. A dead worker's jobs return after this long.",
+            valueName: "seconds"))
     public var lease: Double = 30
 
     @Option(help: ArgumentHelp("Fallback poll when no NOTIFY arrives.", valueName: "seconds"))
@@ -33,11 +39,13 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(help: "Most jobs claimed in one statement.")
     public var claimBatch: Int = 100
 
-    @Option(help: ArgumentHelp("""
-        Claim-ahead: jobs claimed beyond the free slots into a local buffer, so the next jobs are already \
-        claimed when slots free up. Buffered jobs hold a lease, can be cancelled, and are released unstarted \
-        (attempt given back) at shutdown. 0 turns it off.
-        """, valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            Claim-ahead: jobs claimed beyond the free slots into a local buffer, so the next jobs are already \
+            claimed when slots free up. Buffered jobs hold a lease, can be cancelled, and are released unstarted \
+            (attempt given back) at shutdown. 0 turns it off.
+            """, valueName: "n"))
     public var prefetch: Int = WorkerConfiguration.defaultPrefetch
 
     @Option(help: ArgumentHelp("Backoff after the first failed attempt; doubles per attempt.", valueName: "seconds"))
@@ -46,16 +54,22 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("Longest backoff.", valueName: "seconds"))
     public var retryCap: Double = 3600
 
-    @Option(help: ArgumentHelp("Override a type's attempt timeout, e.g. zortout.pull_stock=900. Repeatable.",
-                               valueName: "type=seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Override a type's attempt timeout, e.g. zortout.pull_stock=900. Repeatable.",
+            valueName: "type=seconds"))
     public var timeout: [String] = []
 
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default: LOG_LEVEL, else info.",
-                               valueName: "level"))
+    @Option(
+        help: ArgumentHelp(
+            "trace, debug, info, notice, warning, error or critical. Default: LOG_LEVEL, else info.",
+            valueName: "level"))
     public var logLevel: String?
 
-    @Option(help: ArgumentHelp("text (key=value, the default) or json (one object per line). Default: LOG_FORMAT, else text.",
-                               valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "text (key=value, the default) or json (one object per line). Default: LOG_FORMAT, else text.",
+            valueName: "format"))
     public var logFormat: String?
 
     public init() {}
@@ -67,7 +81,9 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be positive") }
         guard claimBatch >= 1 else { throw ValidationError("--claim-batch must be at least 1") }
         guard prefetch >= 0, prefetch <= 100_000 else { throw ValidationError("--prefetch must be between 0 and 100000") }
-        guard retryBase > 0, retryCap >= retryBase else { throw ValidationError("--retry-base must be positive and --retry-cap at least --retry-base") }
+        guard retryBase > 0, retryCap >= retryBase else {
+            throw ValidationError("--retry-base must be positive and --retry-cap at least --retry-base")
+        }
         _ = try timeoutOverrides()
         do {
             _ = try LogFormat.resolve(logFormat, environment: ProcessInfo.processInfo.environment)

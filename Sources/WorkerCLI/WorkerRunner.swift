@@ -9,23 +9,29 @@ import ServiceLifecycle
 /// SIGTERM and SIGINT into a graceful shutdown.
 public enum WorkerRunner {
     public static func run(options: WorkerOptions, registry: HandlerRegistry) async throws {
-        LogSetup.bootstrap(level: options.logLevel, format: try LogFormat.resolve(options.logFormat, environment: ProcessInfo.processInfo.environment))
+        LogSetup.bootstrap(
+            level: options.logLevel,
+            format: try LogFormat.resolve(options.logFormat, environment: ProcessInfo.processInfo.environment))
         let logger = Logger(label: "worker")
         var registry = registry
         if let types = options.typeList {
             let (restricted, unknown) = registry.restricted(to: types)
             guard unknown.isEmpty else {
-                throw ValidationError("unknown job type(s) in --types: \(unknown.joined(separator: ", ")). Known: \(registry.jobTypes.joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown job type(s) in --types: \(unknown.joined(separator: ", ")). Known: \(registry.jobTypes.joined(separator: ", "))"
+                )
             }
             registry = restricted
         }
-        let worker = Worker(configuration: try options.configuration(), registry: registry,
-                            http: URLSessionHTTPClient(), logger: logger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
+        let worker = Worker(
+            configuration: try options.configuration(), registry: registry,
+            http: URLSessionHTTPClient(), logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            ))
         try await group.run()
     }
 }

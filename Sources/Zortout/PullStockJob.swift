@@ -38,8 +38,11 @@ public struct PullStockJob: JobHandler {
         let warehouse = payload.warehouseCode ?? settings.warehouseCode
 
         var run = PullRun(store: store, jobID: context.jobID, field: settings.stockField)
-        let location = try await run.timed { try await store.targetLocation(stockLocationID: settings.stockLocationID,
-                                                                            warehouseCode: warehouse) }
+        let location = try await run.timed {
+            try await store.targetLocation(
+                stockLocationID: settings.stockLocationID,
+                warehouseCode: warehouse)
+        }
         run.locationID = location.id
 
         let wanted = payload.skuList.map { list in
@@ -49,16 +52,19 @@ public struct PullStockJob: JobHandler {
         let searching = wanted.map { $0.count <= searchThreshold } ?? false
         var logger = context.logger
         logger[metadataKey: "account_id"] = "\(account.id)"
-        logger.info("zortout stock pull starting", metadata: [
-            "warehouse_code": "\(warehouse ?? "all")", "location_id": "\(location.id)",
-            "mode": "\(searching ? "search" : "catalogue")", "sku_list": "\(wanted?.count ?? 0)",
-        ])
+        logger.info(
+            "zortout stock pull starting",
+            metadata: [
+                "warehouse_code": "\(warehouse ?? "all")", "location_id": "\(location.id)",
+                "mode": "\(searching ? "search" : "catalogue")", "sku_list": "\(wanted?.count ?? 0)",
+            ])
 
         if let wanted, searching {
             try await search(wanted, client: client, warehouse: warehouse, run: &run, context: context)
         } else {
-            try await pageCatalogue(filter: wanted.map(Set.init), client: client, warehouse: warehouse,
-                                    run: &run, logger: logger, context: context)
+            try await pageCatalogue(
+                filter: wanted.map(Set.init), client: client, warehouse: warehouse,
+                run: &run, logger: logger, context: context)
         }
 
         let seen = run.seenSKUs
@@ -73,17 +79,21 @@ public struct PullStockJob: JobHandler {
             skippedNoSKU: run.noSKU, unknownSKUCount: run.unknownCount,
             unknownSKU: run.unknownSample, missingInZortout: missing,
             durationMS: Self.milliseconds(ContinuousClock.now - started), dbMS: Self.milliseconds(run.databaseTime))
-        logger.info("zortout stock pull done", metadata: [
-            "pages": "\(result.pages)", "fetched": "\(result.fetched)", "updated": "\(result.updated)",
-            "unchanged": "\(result.unchanged)", "unknown_sku": "\(result.unknownSKUCount)",
-            "duration_ms": "\(result.durationMS)", "db_ms": "\(result.dbMS)",
-        ])
+        logger.info(
+            "zortout stock pull done",
+            metadata: [
+                "pages": "\(result.pages)", "fetched": "\(result.fetched)", "updated": "\(result.updated)",
+                "unchanged": "\(result.unchanged)", "unknown_sku": "\(result.unknownSKUCount)",
+                "duration_ms": "\(result.durationMS)", "db_ms": "\(result.dbMS)",
+            ])
         return result
     }
 
     /// Pages `GET /Product/GetProducts` until a short page or `count` items.
-    private func pageCatalogue(filter: Set<String>?, client: ZortoutClient, warehouse: String?,
-                               run: inout PullRun, logger: Logger, context: JobContext) async throws {
+    private func pageCatalogue(
+        filter: Set<String>?, client: ZortoutClient, warehouse: String?,
+        run: inout PullRun, logger: Logger, context: JobContext
+    ) async throws {
         var page = 1
         var received = 0
         while true {
@@ -93,14 +103,18 @@ public struct PullStockJob: JobHandler {
             run.pages += 1
             let items = filter.map { wanted in result.items.filter { $0.sku.map(wanted.contains) ?? false } } ?? result.items
             try await run.apply(items)
-            logger.debug("zortout page written", metadata: [
-                "page": "\(page)", "items": "\(result.items.count)", "count": "\(result.count.map(String.init) ?? "?")",
-                "updated_so_far": "\(run.total.updated)",
-            ])
+            logger.debug(
+                "zortout page written",
+                metadata: [
+                    "page": "\(page)", "items": "\(result.items.count)", "count": "\(result.count.map(String.init) ?? "?")",
+                    "updated_so_far": "\(run.total.updated)",
+                ])
             if result.items.count < pageSize || received >= (result.count ?? Int.max) { return }
             page += 1
             guard page <= Self.maxPages else {
-                throw JobError.permanent("GET /Product/GetProducts: still full pages after \(Self.maxPages) pages; stopping (count \(result.count.map(String.init) ?? "absent"))")
+                throw JobError.permanent(
+                    "GET /Product/GetProducts: still full pages after \(Self.maxPages) pages; stopping (count \(result.count.map(String.init) ?? "absent"))"
+                )
             }
         }
     }
@@ -108,8 +122,10 @@ public struct PullStockJob: JobHandler {
     /// One `searchsku` query per SKU, keeping exact matches only (Zortout's
     /// search also returns SKUs that merely contain the text), then writes
     /// everything found in page-sized batches.
-    private func search(_ skus: [String], client: ZortoutClient, warehouse: String?,
-                        run: inout PullRun, context: JobContext) async throws {
+    private func search(
+        _ skus: [String], client: ZortoutClient, warehouse: String?,
+        run: inout PullRun, context: JobContext
+    ) async throws {
         var found: [ZortoutProduct] = []
         for sku in skus {
             var page = 1
@@ -132,8 +148,10 @@ public struct PullStockJob: JobHandler {
         } while start < found.count
     }
 
-    private func fetch(page: Int, warehouse: String?, search: String?, client: ZortoutClient,
-                       run: inout PullRun) async throws -> ZortoutPage<ZortoutProduct> {
+    private func fetch(
+        page: Int, warehouse: String?, search: String?, client: ZortoutClient,
+        run: inout PullRun
+    ) async throws -> ZortoutPage<ZortoutProduct> {
         run.requests += 1
         do {
             return try await client.products(page: page, limit: pageSize, warehouseCode: warehouse, searchSKU: search)

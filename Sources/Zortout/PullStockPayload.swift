@@ -28,18 +28,20 @@ public struct PullStockPayload: Decodable, Sendable, Encodable {
         let all = try decoder.container(keyedBy: AnyKey.self)
         let known = Set(CodingKeys.allCases.map(\.rawValue))
         if let unknown = all.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: [],
-                debugDescription: "unknown key '\(unknown)' (known keys: warehouse_code, sku_list)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: [],
+                    debugDescription: "unknown key '\(unknown)' (known keys: warehouse_code, sku_list)"))
         }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let code = try container.decodeIfPresent(String.self, forKey: .warehouseCode)?.trimmingCharacters(in: .whitespaces)
         warehouseCode = (code?.isEmpty ?? true) ? nil : code
         if let list = try container.decodeIfPresent([String].self, forKey: .skuList) {
             for (index, sku) in list.enumerated() where sku.trimmingCharacters(in: .whitespaces).isEmpty {
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: [CodingKeys.skuList, IndexKey(intValue: index)],
-                    debugDescription: "a SKU must not be empty"))
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: [CodingKeys.skuList, IndexKey(intValue: index)],
+                        debugDescription: "a SKU must not be empty"))
             }
             skuList = list.isEmpty ? nil : list
         }

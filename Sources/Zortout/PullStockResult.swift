@@ -51,10 +51,14 @@ public struct PullStockResult: Codable, Sendable, Equatable {
         ]
         if unknownSKUCount > 0 {
             let more = unknownSKUCount > unknownSKU.count ? " … (\(unknownSKUCount - unknownSKU.count) more)" : ""
-            lines.append("unknown:    \(unknownSKUCount) SKU(s) not in product.default_code: \(unknownSKU.prefix(10).joined(separator: ", "))\(unknownSKU.count > 10 ? ", …" : "")\(more)")
+            lines.append(
+                "unknown:    \(unknownSKUCount) SKU(s) not in product.default_code: \(unknownSKU.prefix(10).joined(separator: ", "))\(unknownSKU.count > 10 ? ", …" : "")\(more)"
+            )
         }
         if !missingInZortout.isEmpty {
-            lines.append("missing:    \(missingInZortout.count) sku_list entr\(missingInZortout.count == 1 ? "y" : "ies") not in Zortout: \(missingInZortout.prefix(20).joined(separator: ", "))")
+            lines.append(
+                "missing:    \(missingInZortout.count) sku_list entr\(missingInZortout.count == 1 ? "y" : "ies") not in Zortout: \(missingInZortout.prefix(20).joined(separator: ", "))"
+            )
         }
         lines.append("time:       \(durationMS) ms (database \(dbMS) ms)")
         return lines.joined(separator: "\n")

@@ -29,17 +29,22 @@ struct StockStore: Sendable {
             let rows = try await database.query(
                 "SELECT id, name, warehouse_code FROM stock_location WHERE id = $1", [stockLocationID])
             guard let row = rows.first else {
-                throw JobError.permanent("settings.stock_location_id \(stockLocationID) is not a stock_location; \(try await existingLocations())")
+                throw JobError.permanent(
+                    "settings.stock_location_id \(stockLocationID) is not a stock_location; \(try await existingLocations())")
             }
             return try Self.location(row)
         }
         guard let warehouseCode else {
-            throw JobError.permanent("no target location: set the account's settings.stock_location_id, or a warehouse_code (payload or settings) that a stock_location's warehouse_code matches; \(try await existingLocations())")
+            throw JobError.permanent(
+                "no target location: set the account's settings.stock_location_id, or a warehouse_code (payload or settings) that a stock_location's warehouse_code matches; \(try await existingLocations())"
+            )
         }
         let rows = try await database.query(
             "SELECT id, name, warehouse_code FROM stock_location WHERE warehouse_code = $1 ORDER BY id LIMIT 1", [warehouseCode])
         guard let row = rows.first else {
-            throw JobError.permanent("no stock_location has warehouse_code '\(warehouseCode)': set it on the location to fill, or set the account's settings.stock_location_id; \(try await existingLocations())")
+            throw JobError.permanent(
+                "no stock_location has warehouse_code '\(warehouseCode)': set it on the location to fill, or set the account's settings.stock_location_id; \(try await existingLocations())"
+            )
         }
         return try Self.location(row)
     }
@@ -63,7 +68,8 @@ struct StockStore: Sendable {
     }
 
     func location(id: Int64) async throws -> Location? {
-        try await database.query("SELECT id, name, warehouse_code FROM stock_location WHERE id = $1", [id]).first.map(Self.location)
+        try await database.query("SELECT id, name, warehouse_code FROM stock_location WHERE id = $1", [id]).first.map(
+            Self.location)
     }
 
     /// Sets absolute quantities for one page in one transaction: matches SKUs,
@@ -130,7 +136,8 @@ struct StockStore: Sendable {
         """
 
     static func location(_ row: PostgresRow) throws -> Location {
-        Location(id: try row.decode(Int64.self, "id"), name: try row.decode(String.self, "name"),
-                 warehouseCode: row["warehouse_code"])
+        Location(
+            id: try row.decode(Int64.self, "id"), name: try row.decode(String.self, "name"),
+            warehouseCode: row["warehouse_code"])
     }
 }

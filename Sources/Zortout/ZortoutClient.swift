@@ -20,8 +20,10 @@ public struct ZortoutClient: Sendable {
     }
 
     /// `GET /Product/GetProducts`.
-    public func products(page: Int, limit: Int = maxPageSize, warehouseCode: String? = nil,
-                         searchSKU: String? = nil) async throws(ZortoutError) -> ZortoutPage<ZortoutProduct> {
+    public func products(
+        page: Int, limit: Int = maxPageSize, warehouseCode: String? = nil,
+        searchSKU: String? = nil
+    ) async throws(ZortoutError) -> ZortoutPage<ZortoutProduct> {
         var query = [("page", String(page)), ("limit", String(min(limit, Self.maxPageSize)))]
         if let warehouseCode { query.append(("warehousecode", warehouseCode)) }
         if let searchSKU { query.append(("searchsku", searchSKU)) }
@@ -41,7 +43,9 @@ public struct ZortoutClient: Sendable {
         }
     }
 
-    private func list<Item: Decodable & Sendable>(_ path: String, query: [(String, String)]) async throws(ZortoutError) -> ZortoutPage<Item> {
+    private func list<Item: Decodable & Sendable>(_ path: String, query: [(String, String)]) async throws(ZortoutError)
+        -> ZortoutPage<Item>
+    {
         let request = HTTPRequest(method: "GET", url: url(path, query: query), headers: headers(), timeout: timeout)
         let target = request.redactedTarget
         let response: HTTPResponse
@@ -64,7 +68,8 @@ public struct ZortoutClient: Sendable {
             envelope = try JSONDecoder().decode(Envelope<Item>.self, from: response.body)
         } catch {
             let looksHTML = response.body.prefix(200).contains(UInt8(ascii: "<"))
-            let reason = looksHTML ? "an HTML page instead of JSON" : "a body that is not Zortout JSON (\(Self.decodingReason(error)))"
+            let reason =
+                looksHTML ? "an HTML page instead of JSON" : "a body that is not Zortout JSON (\(Self.decodingReason(error)))"
             throw .unreadable(target: target, status: response.status, reason: reason, snippet: snippet(response))
         }
         // A list (or a count) means data, whatever resCode says: reads carry a
@@ -75,13 +80,17 @@ public struct ZortoutClient: Sendable {
         let code = envelope.resCode ?? envelope.res?.resCode
         let message = envelope.resDesc ?? envelope.res?.resDesc ?? ""
         if code == "200" || (code == nil && envelope.count != nil) {
-            if envelope.count == 0 || envelope.count == nil && code == "200" { return ZortoutPage(items: [], count: envelope.count ?? 0) }
-            throw .unreadable(target: target, status: response.status, reason: "count \(envelope.count ?? 0) but no list",
-                              snippet: snippet(response))
+            if envelope.count == 0 || envelope.count == nil && code == "200" {
+                return ZortoutPage(items: [], count: envelope.count ?? 0)
+            }
+            throw .unreadable(
+                target: target, status: response.status, reason: "count \(envelope.count ?? 0) but no list",
+                snippet: snippet(response))
         }
         guard let code else {
-            throw .unreadable(target: target, status: response.status, reason: "neither a list nor a resCode",
-                              snippet: snippet(response))
+            throw .unreadable(
+                target: target, status: response.status, reason: "neither a list nor a resCode",
+                snippet: snippet(response))
         }
         throw .rejected(target: target, code: code, message: scrub(String(message.prefix(300))))
     }

@@ -19,7 +19,8 @@ public enum ZortoutError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .rejected(let target, let code, let message):
-            let hint = Self.looksLikeCredentials(code: code, message: message)
+            let hint =
+                Self.looksLikeCredentials(code: code, message: message)
                 ? " (check the account's store_name, api_key and api_secret)" : ""
             return "Zortout rejected \(target): resCode \(code): \(message.isEmpty ? "(no resDesc)" : message)\(hint)"
         case .rateLimited(let target, _):

@@ -96,7 +96,8 @@ extension KeyedDecodingContainer {
         if try !contains(key) || decodeNil(forKey: key) { return nil }
         if let number = try? decode(Decimal.self, forKey: key) { return number }
         if let text = try? decode(String.self, forKey: key),
-           let number = Decimal(string: text.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX")) {
+            let number = Decimal(string: text.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX"))
+        {
             return number
         }
         return try decode(Decimal.self, forKey: key)

@@ -22,7 +22,8 @@ public struct ZortoutOperations: Sendable {
         var id = Int64(trimmed)
         if id == nil {
             let rows = try await database.query(
-                "SELECT id, marketplace FROM marketplace_account WHERE name = $1 ORDER BY (marketplace = 'zortout') DESC, id", [trimmed])
+                "SELECT id, marketplace FROM marketplace_account WHERE name = $1 ORDER BY (marketplace = 'zortout') DESC, id",
+                [trimmed])
             guard let row = rows.first else { throw JobAdminError.notFound("no marketplace_account named '\(trimmed)'") }
             if rows.rows.filter({ $0["marketplace"] == "zortout" }).count > 1 {
                 throw JobAdminError.invalid("several Zortout accounts are named '\(trimmed)': give the id instead")
@@ -33,7 +34,8 @@ public struct ZortoutOperations: Sendable {
             throw JobAdminError.notFound("no marketplace_account with id \(trimmed)")
         }
         guard account.marketplace == "zortout" else {
-            throw JobAdminError.invalid("account \(account.id) (\(account.name)) is a '\(account.marketplace)' account, not 'zortout'")
+            throw JobAdminError.invalid(
+                "account \(account.id) (\(account.name)) is a '\(account.marketplace)' account, not 'zortout'")
         }
         return account
     }
@@ -56,7 +58,8 @@ public struct ZortoutOperations: Sendable {
         public var knownCodes: [String]
 
         enum CodingKeys: String, CodingKey {
-            case code, exists, zortoutName = "zortout_name", locations, accountLocation = "account_location", knownCodes = "known_codes"
+            case code, exists, zortoutName = "zortout_name", locations, accountLocation = "account_location", knownCodes =
+                "known_codes"
         }
 
         /// Where a pull for this code would write.
@@ -79,8 +82,9 @@ public struct ZortoutOperations: Sendable {
         let locations = try await store.locations(forWarehouse: code).map(Self.mapped)
         var accountLocation: MappedLocation?
         if let id = settings.stockLocationID { accountLocation = try await store.location(id: id).map(Self.mapped) }
-        return WarehouseCheck(code: code, exists: match != nil, zortoutName: match?.name, locations: locations,
-                              accountLocation: accountLocation, knownCodes: warehouses.map(\.code))
+        return WarehouseCheck(
+            code: code, exists: match != nil, zortoutName: match?.name, locations: locations,
+            accountLocation: accountLocation, knownCodes: warehouses.map(\.code))
     }
 
     /// Enqueues `zortout.pull_stock` by unique key through `JobAdmin.enqueue`
@@ -104,8 +108,12 @@ public struct ZortoutOperations: Sendable {
 
     /// Follows the job until it is done, failed or cancelled (nil = `timeout`
     /// passed first), through `JobAdmin.waitForJob`.
-    public func waitForJob(id: Int64, timeout: Duration, every interval: Duration = .milliseconds(250)) async throws -> JobOutcome? {
-        try await database.withConnection { try await JobAdmin(connection: $0).waitForJob(id: id, timeout: timeout, every: interval) }
+    public func waitForJob(id: Int64, timeout: Duration, every interval: Duration = .milliseconds(250)) async throws
+        -> JobOutcome?
+    {
+        try await database.withConnection {
+            try await JobAdmin(connection: $0).waitForJob(id: id, timeout: timeout, every: interval)
+        }
     }
 
     private func client(for account: MarketplaceAccount) throws -> ZortoutClient {

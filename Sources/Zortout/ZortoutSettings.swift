@@ -28,9 +28,11 @@ public struct ZortoutSettings: Decodable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let text = try container.decodeIfPresent(String.self, forKey: .baseURL) {
             guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text),
-                  let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host != nil else {
-                throw DecodingError.dataCorruptedError(forKey: .baseURL, in: container,
-                                                       debugDescription: "expected an http(s) URL such as \(Self.defaultBaseURL.absoluteString)")
+                let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host != nil
+            else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .baseURL, in: container,
+                    debugDescription: "expected an http(s) URL such as \(Self.defaultBaseURL.absoluteString)")
             }
             baseURL = url
         } else {
@@ -42,13 +44,15 @@ public struct ZortoutSettings: Decodable, Sendable {
         do {
             stockField = try container.decodeIfPresent(StockField.self, forKey: .stockField) ?? .availableStock
         } catch {
-            throw DecodingError.dataCorruptedError(forKey: .stockField, in: container,
-                                                   debugDescription: "expected \"availablestock\" or \"stock\"")
+            throw DecodingError.dataCorruptedError(
+                forKey: .stockField, in: container,
+                debugDescription: "expected \"availablestock\" or \"stock\"")
         }
         pullIntervalSeconds = try container.decodeIfPresent(Int.self, forKey: .pullIntervalSeconds) ?? 600
         guard pullIntervalSeconds > 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .pullIntervalSeconds, in: container,
-                                                   debugDescription: "must be a positive number of seconds")
+            throw DecodingError.dataCorruptedError(
+                forKey: .pullIntervalSeconds, in: container,
+                debugDescription: "must be a positive number of seconds")
         }
     }
 }

@@ -13,7 +13,8 @@ import Postgres
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmark enqueue, drain throughput, wake-up latency, table growth and worker memory against the pgbench ceiling."
+        abstract:
+            "Benchmark enqueue, drain throughput, wake-up latency, table growth and worker memory against the pgbench ceiling."
     )
 
     @Option(help: "Database to create (dropped first!) on the server the PG* variables point at.")
@@ -46,7 +47,10 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Jobs inserted one at a time, with gaps, for the wake-up latency.")
     var latencySamples = 300
 
-    @Option(help: "Claim-ahead buffer passed to every `worker run` as --prefetch N. Default: the worker's own default (when it has --prefetch).")
+    @Option(
+        help:
+            "Claim-ahead buffer passed to every `worker run` as --prefetch N. Default: the worker's own default (when it has --prefetch)."
+    )
     var prefetch: Int?
 
     @Option(help: "Python of a venv with pgqueuer (bench/run makes one). Without it the pgqueuer comparison is not measured.")
@@ -69,7 +73,8 @@ struct Bench: AsyncParsableCommand {
             runs = 1; jobs = 10_000; jobsOneSlot = 500; finishedRows = 100_000; latencySamples = 50; orderPrices = 1_000
         }
         guard runs >= 1, jobs >= 1_000, jobsOneSlot >= 100, finishedRows >= 0, latencySamples >= 10, orderPrices >= 100 else {
-            throw ValidationError("--runs ≥ 1, --jobs ≥ 1000, --jobs-one-slot ≥ 100, --latency-samples ≥ 10, --order-prices ≥ 100")
+            throw ValidationError(
+                "--runs ≥ 1, --jobs ≥ 1000, --jobs-one-slot ≥ 100, --latency-samples ≥ 10, --order-prices ≥ 100")
         }
         if let prefetch, prefetch < 0 { throw ValidationError("--prefetch ≥ 0") }
     }
@@ -80,12 +85,14 @@ struct Bench: AsyncParsableCommand {
         let claimAhead = try ClaimAhead.choose(requested: prefetch, capabilities: capabilities)
         progress("claim-ahead: \(claimAhead.description)")
         let database = try await BenchDatabase.create(name: self.database, migrations: migrations)
-        let ceiling = PgBench(executable: try PgBench.locate(explicit: pgbench),
-                              scripts: URL(fileURLWithPath: pgbenchScripts), database: self.database)
+        let ceiling = PgBench(
+            executable: try PgBench.locate(explicit: pgbench),
+            scripts: URL(fileURLWithPath: pgbenchScripts), database: self.database)
         let logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mj-bench-logs")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
-        let runner = BenchRunner(database: database, ceiling: ceiling, workerBinary: workerBinary, logDirectory: logDirectory,
-                                 workerOptions: claimAhead.arguments)
+        let runner = BenchRunner(
+            database: database, ceiling: ceiling, workerBinary: workerBinary, logDirectory: logDirectory,
+            workerOptions: claimAhead.arguments)
 
         var report = BenchReport()
         report.machine = try await Self.describeMachine(database)
@@ -100,25 +107,33 @@ struct Bench: AsyncParsableCommand {
             progress("round \(round)/\(runs)")
             report.ceilingOne.add(try await runner.ceilingOne())
             report.ceilingBatch.add(try await runner.ceilingBatch())
-            progress("  ceiling: one-at-a-time \(Sample.rate(report.ceilingOne.values.last!)), batched \(Sample.rate(report.ceilingBatch.values.last!)) jobs/s")
+            progress(
+                "  ceiling: one-at-a-time \(Sample.rate(report.ceilingOne.values.last!)), batched \(Sample.rate(report.ceilingBatch.values.last!)) jobs/s"
+            )
 
             let enqueue = try await runner.enqueue(singles: quick ? 300 : 2_000, bulk: quick ? 50_000 : 100_000)
             report.enqueueInsert.add(enqueue.insert)
             report.enqueueFunction.add(enqueue.function)
             report.enqueueBulk.add(enqueue.bulk)
-            progress("  enqueue: insert \(Sample.rate(enqueue.insert)), function \(Sample.rate(enqueue.function)), bulk \(Sample.rate(enqueue.bulk)) jobs/s")
+            progress(
+                "  enqueue: insert \(Sample.rate(enqueue.insert)), function \(Sample.rate(enqueue.function)), bulk \(Sample.rate(enqueue.bulk)) jobs/s"
+            )
 
             for (processes, concurrency) in drainConfigurations {
                 let count = concurrency == 1 ? jobsOneSlot : jobs
                 let result = try await runner.drain(processes: processes, concurrency: concurrency, jobs: count)
                 report.record(drain: result, processes: processes, concurrency: concurrency)
-                progress("  drain \(processes)×c\(concurrency): \(Sample.rate(result.rate)) jobs/s (wall \(Sample.rate(result.wallRate))), peak RSS \(Sample.decimal(Double(result.peakKiB) / 1024)) MiB")
+                progress(
+                    "  drain \(processes)×c\(concurrency): \(Sample.rate(result.rate)) jobs/s (wall \(Sample.rate(result.wallRate))), peak RSS \(Sample.decimal(Double(result.peakKiB) / 1024)) MiB"
+                )
             }
             if let peer {
                 for batchSize in PgQueuerPeer.batchSizes {
                     let result = try await peer.drain(jobs: jobs, batchSize: batchSize)
                     report.record(peer: result, batchSize: batchSize)
-                    progress("  pgqueuer \(result.version) batch \(batchSize): \(Sample.rate(result.rate)) jobs/s (wall \(Sample.rate(result.wallRate))), peak RSS \(Sample.decimal(Double(result.peakKiB) / 1024)) MiB")
+                    progress(
+                        "  pgqueuer \(result.version) batch \(batchSize): \(Sample.rate(result.rate)) jobs/s (wall \(Sample.rate(result.wallRate))), peak RSS \(Sample.decimal(Double(result.peakKiB) / 1024)) MiB"
+                    )
                 }
             }
         }
@@ -126,8 +141,9 @@ struct Bench: AsyncParsableCommand {
         progress("latency: \(latencySamples) jobs inserted one at a time into an idle worker")
         report.latency = try await runner.latency(samples: latencySamples)
 
-        let context = BenchContext(database: database, runner: runner, capabilities: capabilities, claimAhead: claimAhead,
-                                   quick: quick, runs: runs, jobs: jobs)
+        let context = BenchContext(
+            database: database, runner: runner, capabilities: capabilities, claimAhead: claimAhead,
+            quick: quick, runs: runs, jobs: jobs)
         for suite in BenchSuites.all(orderPrices: orderPrices) {
             if let reason = suite.unavailableReason(context) {
                 progress("\(suite.name): not measured (\(reason))")
@@ -171,18 +187,22 @@ struct Bench: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: pgqueuerPython) else {
             throw ValidationError("--pgqueuer-python \(pgqueuerPython) is not an executable")
         }
-        let peer = PgQueuerPeer(python: URL(fileURLWithPath: pgqueuerPython), script: URL(fileURLWithPath: pgqueuerScript),
-                                database: database, logDirectory: logDirectory)
+        let peer = PgQueuerPeer(
+            python: URL(fileURLWithPath: pgqueuerPython), script: URL(fileURLWithPath: pgqueuerScript),
+            database: database, logDirectory: logDirectory)
         progress("pgqueuer: pgq install into \(database)")
         try await peer.install()
         return peer
     }
 
     private func locateWorker() throws -> URL {
-        let path = worker ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let path =
+            worker
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("worker").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw ValidationError("worker binary not found at \(path); build it (swift build -c release --product worker) or pass --worker")
+            throw ValidationError(
+                "worker binary not found at \(path); build it (swift build -c release --product worker) or pass --worker")
         }
         return URL(fileURLWithPath: path)
     }
@@ -192,21 +212,27 @@ struct Bench: AsyncParsableCommand {
     }
 
     static func loadAverage() -> String {
-        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(
+            separator: " ")
     }
 
     static func describeMachine(_ database: BenchDatabase) async throws -> [(String, String)] {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "?"
         let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
-        let memory = meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal") }
+        let memory =
+            meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal") }
             .flatMap { Int($0.filter(\.isNumber)) }.map { "\($0 / 1024 / 1024) GiB" } ?? "?"
         return [
             ("CPU", "\(ProcessInfo.processInfo.activeProcessorCount) × \(model)"),
             ("Memory", memory),
             ("PostgreSQL", try await database.setting("server_version")),
-            ("fsync / synchronous_commit", "\(try await database.setting("fsync")) / \(try await database.setting("synchronous_commit"))"),
+            (
+                "fsync / synchronous_commit",
+                "\(try await database.setting("fsync")) / \(try await database.setting("synchronous_commit"))"
+            ),
             ("shared_buffers", try await database.setting("shared_buffers")),
             ("Load average at start", loadAverage()),
         ]

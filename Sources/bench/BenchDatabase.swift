@@ -21,7 +21,8 @@ struct BenchDatabase {
         try await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         try await admin.execute("CREATE DATABASE \(name)")
         await admin.close()
-        let connection = try await PostgresConnection.connect(PostgresConfiguration(connectionString: "dbname=\(name)", applicationName: "bench"))
+        let connection = try await PostgresConnection.connect(
+            PostgresConfiguration(connectionString: "dbname=\(name)", applicationName: "bench"))
         let migrator = try Migrator(directory: try Migrator.locateDirectory(explicit: migrations))
         try await migrator.migrate(connection)
         // The system schedules (price refresh, retention) would add jobs of their own mid-run.
@@ -43,20 +44,24 @@ struct BenchDatabase {
     /// and no checkpoint from the fill lands in the middle of it.
     @discardableResult
     func fillPending(_ count: Int, jobType: String = "system.noop", payload: String = "{}") async throws -> Int64 {
-        let first = try await connection.query("""
-            WITH ins AS (
-                INSERT INTO marketplace_job (job_type, payload)
-                SELECT $1, $2::jsonb FROM generate_series(1, $3)
-                RETURNING id)
-            SELECT coalesce(min(id), 0) AS first FROM ins
-            """, [jobType, payload, count]).first?.decode(Int64.self, "first") ?? 0
+        let first =
+            try await connection.query(
+                """
+                WITH ins AS (
+                    INSERT INTO marketplace_job (job_type, payload)
+                    SELECT $1, $2::jsonb FROM generate_series(1, $3)
+                    RETURNING id)
+                SELECT coalesce(min(id), 0) AS first FROM ins
+                """, [jobType, payload, count]
+            ).first?.decode(Int64.self, "first") ?? 0
         try await settle()
         return first
     }
 
     /// Adds `count` finished jobs (what a queue that ran for months holds).
     func fillFinished(_ count: Int) async throws {
-        try await connection.execute("""
+        try await connection.execute(
+            """
             INSERT INTO marketplace_job (job_type, state, attempts, result, started_at, finished_at, created_at, updated_at)
             SELECT 'system.noop', 'done', 1, '{}', t, t, t, t
               FROM generate_series(1, $1) g, LATERAL (SELECT now() - make_interval(secs => g) AS t) x
@@ -77,13 +82,18 @@ struct BenchDatabase {
     }
 
     func drainOutcome(fromID: Int64) async throws -> DrainOutcome {
-        guard let row = try await connection.query("""
-            SELECT count(*) FILTER (WHERE state = 'done') AS done,
-                   count(*) FILTER (WHERE state <> 'done') AS other,
-                   extract(epoch FROM max(finished_at) - min(started_at))::float8 AS seconds
-              FROM marketplace_job WHERE id >= $1
-            """, [fromID]).first else { throw BenchError("no drain result") }
-        return DrainOutcome(done: try row.decode(Int.self, "done"), other: try row.decode(Int.self, "other"),
-                            seconds: try row.decode(Double?.self, "seconds") ?? .nan)
+        guard
+            let row = try await connection.query(
+                """
+                SELECT count(*) FILTER (WHERE state = 'done') AS done,
+                       count(*) FILTER (WHERE state <> 'done') AS other,
+                       extract(epoch FROM max(finished_at) - min(started_at))::float8 AS seconds
+                  FROM marketplace_job WHERE id >= $1
+                """, [fromID]
+            ).first
+        else { throw BenchError("no drain result") }
+        return DrainOutcome(
+            done: try row.decode(Int.self, "done"), other: try row.decode(Int.self, "other"),
+            seconds: try row.decode(Double?.self, "seconds") ?? .nan)
     }
 }

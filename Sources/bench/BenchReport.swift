@@ -69,8 +69,12 @@ struct BenchReport {
         add()
         add("| pgbench script | clients | jobs/s |")
         add("|---|---|---|")
-        add("| bench/pgbench/claim-one.sql: claim 1 per transaction, complete in a second | \(BenchRunner.oneClients) | \(ceilingOne.rate()) |")
-        add("| bench/pgbench/claim-batch.sql: claim 100 per statement, complete with id = ANY($1) | \(BenchRunner.batchClients) | \(ceilingBatch.rate()) |")
+        add(
+            "| bench/pgbench/claim-one.sql: claim 1 per transaction, complete in a second | \(BenchRunner.oneClients) | \(ceilingOne.rate()) |"
+        )
+        add(
+            "| bench/pgbench/claim-batch.sql: claim 100 per statement, complete with id = ANY($1) | \(BenchRunner.batchClients) | \(ceilingBatch.rate()) |"
+        )
         add()
         add("### Enqueue (one connection)")
         add()
@@ -84,20 +88,28 @@ struct BenchReport {
         add()
         add("jobs/s = jobs ÷ (last finished_at − first started_at); wall = jobs ÷ (spawn → last process exit).")
         add()
-        add("| processes | concurrency | jobs | jobs/s | % of batch ceiling | % of one-job ceiling | wall jobs/s | peak RSS (MiB) |")
+        add(
+            "| processes | concurrency | jobs | jobs/s | % of batch ceiling | % of one-job ceiling | wall jobs/s | peak RSS (MiB) |"
+        )
         add("|---|---|---|---|---|---|---|---|")
         for (processes, concurrency) in Self.configurations {
             let key = "\(processes)×\(concurrency)"
             guard let rate = drainRates[key] else { continue }
-            add("| \(processes) | \(concurrency) | \(Sample.rate(Double(concurrency == 1 ? jobsOneSlot : jobs))) | \(rate.rate()) | \(Sample.percent(rate.median / batch)) | \(Sample.percent(rate.median / one)) | \(Sample.rate(drainWallRates[key]?.median ?? .nan)) | \(Sample.decimal(drainPeakMiB[key]?.max ?? .nan)) |")
+            add(
+                "| \(processes) | \(concurrency) | \(Sample.rate(Double(concurrency == 1 ? jobsOneSlot : jobs))) | \(rate.rate()) | \(Sample.percent(rate.median / batch)) | \(Sample.percent(rate.median / one)) | \(Sample.rate(drainWallRates[key]?.median ?? .nan)) | \(Sample.decimal(drainPeakMiB[key]?.max ?? .nan)) |"
+            )
         }
         if let latency {
             add()
-            add("### Idle insert-to-start latency (`started_at − created_at`, \(latency.samples) jobs inserted one at a time, 10–40 ms apart)")
+            add(
+                "### Idle insert-to-start latency (`started_at − created_at`, \(latency.samples) jobs inserted one at a time, 10–40 ms apart)"
+            )
             add()
             add("| p50 | p99 | max |")
             add("|---|---|---|")
-            add("| \(Sample.decimal(latency.p50, 2)) ms | \(Sample.decimal(latency.p99, 2)) ms | \(Sample.decimal(latency.max, 2)) ms |")
+            add(
+                "| \(Sample.decimal(latency.p50, 2)) ms | \(Sample.decimal(latency.p99, 2)) ms | \(Sample.decimal(latency.max, 2)) ms |"
+            )
         }
         let empty = drainRates[Self.headline]?.median ?? .nan
         if finishedRows > 0 {
@@ -107,7 +119,9 @@ struct BenchReport {
             add("| table holds | jobs/s |")
             add("|---|---|")
             add("| only the jobs being drained | \(drainRates[Self.headline]?.rate() ?? "–") |")
-            add("| \(Sample.rate(Double(finishedRows))) finished rows too | \(grownDrain.rate()) (\(Sample.percent(grownDrain.median / empty)) of empty) |")
+            add(
+                "| \(Sample.rate(Double(finishedRows))) finished rows too | \(grownDrain.rate()) (\(Sample.percent(grownDrain.median / empty)) of empty) |"
+            )
         }
         lines += peerSection(jobs: jobs)
         for section in suiteSections {

@@ -27,8 +27,10 @@ struct PgBench {
     func run(script: String, clients: Int, transactionsPerClient: Int) async throws -> Double {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["-n", "-M", "prepared", "-c", "\(clients)", "-j", "\(min(clients, 2))",
-                             "-t", "\(transactionsPerClient)", "-f", scripts.appendingPathComponent(script).path, database]
+        process.arguments = [
+            "-n", "-M", "prepared", "-c", "\(clients)", "-j", "\(min(clients, 2))",
+            "-t", "\(transactionsPerClient)", "-f", scripts.appendingPathComponent(script).path, database,
+        ]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -40,11 +42,13 @@ struct PgBench {
             throw BenchError("pgbench \(script) failed (\(process.terminationStatus)):\n\(text)")
         }
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
-              let tps = Double(line.dropFirst("tps = ".count).prefix(while: { $0.isNumber || $0 == "." })) else {
+            let tps = Double(line.dropFirst("tps = ".count).prefix(while: { $0.isNumber || $0 == "." }))
+        else {
             throw BenchError("could not read tps from pgbench output:\n\(text)")
         }
         if let failed = text.split(separator: "\n").first(where: { $0.hasPrefix("number of failed transactions:") }),
-           !failed.contains(": 0 ") {
+            !failed.contains(": 0 ")
+        {
             throw BenchError("pgbench \(script): \(failed)")
         }
         return tps

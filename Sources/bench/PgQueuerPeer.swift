@@ -41,27 +41,31 @@ struct PgQueuerPeer {
     /// `pgq install` into the (freshly created) bench database.
     func install() async throws {
         let pgq = python.deletingLastPathComponent().appendingPathComponent("pgq")
-        let process = try WorkerProcess(executable: pgq, arguments: ["install", "--durability", "durable"],
-                                        logFile: logDirectory.appendingPathComponent("pgqueuer-install.log"),
-                                        environment: environment)
+        let process = try WorkerProcess(
+            executable: pgq, arguments: ["install", "--durability", "durable"],
+            logFile: logDirectory.appendingPathComponent("pgqueuer-install.log"),
+            environment: environment)
         try await WorkerProcess.waitForAll([process], timeout: .seconds(120))
     }
 
     /// One drain of `jobs` no-op jobs at `batchSize`; fails unless all were
     /// processed successfully (the script checks the queue and its log).
     func drain(jobs: Int, batchSize: Int) async throws -> Drain {
-        let process = try WorkerProcess(executable: python,
-                                        arguments: [script.path, "--jobs", "\(jobs)", "--batch-size", "\(batchSize)"],
-                                        logFile: logDirectory.appendingPathComponent("pgqueuer-b\(batchSize).log"),
-                                        environment: environment)
+        let process = try WorkerProcess(
+            executable: python,
+            arguments: [script.path, "--jobs", "\(jobs)", "--batch-size", "\(batchSize)"],
+            logFile: logDirectory.appendingPathComponent("pgqueuer-b\(batchSize).log"),
+            environment: environment)
         try await WorkerProcess.waitForAll([process], timeout: .seconds(600))
         let text = (try? String(contentsOf: process.logFile, encoding: .utf8)) ?? ""
         guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
-              let result = try? JSONDecoder().decode(DrainResult.self, from: Data(line.utf8)) else {
+            let result = try? JSONDecoder().decode(DrainResult.self, from: Data(line.utf8))
+        else {
             throw BenchError("pgqueuer drain printed no result:\n\(process.tail)")
         }
         // The peak includes the enqueue phase, which runs in the same process.
-        return Drain(rate: Double(result.jobs) / result.seconds, wallRate: Double(result.jobs) / result.wall_seconds,
-                     peakKiB: process.peakKiB, version: result.version)
+        return Drain(
+            rate: Double(result.jobs) / result.seconds, wallRate: Double(result.jobs) / result.wall_seconds,
+            peakKiB: process.peakKiB, version: result.version)
     }
 }

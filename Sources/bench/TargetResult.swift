@@ -32,17 +32,23 @@ struct TargetResult {
     /// `value` against `bound`: met when `value ≥ bound` (`atLeast`) or
     /// `value ≤ bound` (not `atLeast`); the margin is the difference, written
     /// with `format`, and as a share of the bound.
-    static func check(issue: Int?, _ target: String, measured: String, value: Double, bound: Double,
-                      atLeast: Bool, format: (Double) -> String) -> TargetResult {
+    static func check(
+        issue: Int?, _ target: String, measured: String, value: Double, bound: Double,
+        atLeast: Bool, format: (Double) -> String
+    ) -> TargetResult {
         guard value.isFinite, bound.isFinite, bound != 0 else {
             return TargetResult(issue: issue, target: target, measured: measured, verdict: .notMeasured("no figure in this run"))
         }
-        let difference = abs(value - bound), share = Sample.percent(difference / abs(bound))
+        let difference = abs(value - bound)
+        let share = Sample.percent(difference / abs(bound))
         let met = atLeast ? value >= bound : value <= bound
-        let verdict: Verdict = met
+        let verdict: Verdict =
+            met
             ? .met("\(format(difference)) to spare, \(share) of the target")
-            : .missed(atLeast ? "short by \(format(difference)), \(share) below the target"
-                              : "over by \(format(difference)), \(share) above the target")
+            : .missed(
+                atLeast
+                    ? "short by \(format(difference)), \(share) below the target"
+                    : "over by \(format(difference)), \(share) above the target")
         return TargetResult(issue: issue, target: target, measured: measured, verdict: verdict)
     }
 
@@ -53,8 +59,9 @@ struct TargetResult {
         }
         let points = Int((abs(share - bound) * 100).rounded())
         let text = "\(points) percentage point\(points == 1 ? "" : "s")"
-        return TargetResult(issue: issue, target: target, measured: measured,
-                            verdict: share >= bound ? .met("\(text) to spare") : .missed("short by \(text)"))
+        return TargetResult(
+            issue: issue, target: target, measured: measured,
+            verdict: share >= bound ? .met("\(text) to spare") : .missed("short by \(text)"))
     }
 
     static func notMeasured(issue: Int?, _ target: String, _ reason: String) -> TargetResult {

@@ -49,7 +49,8 @@ struct WorkerCapabilities {
             guard let range = text.range(of: "(default: ") else { return nil }
             return String(text[range.upperBound...].prefix { $0 != ")" })
         }
-        return WorkerCapabilities(prefetch: blocks["--prefetch"] != nil, prefetchDefault: prefetchDefault,
-                                  metricsPort: blocks["--metrics-port"] != nil)
+        return WorkerCapabilities(
+            prefetch: blocks["--prefetch"] != nil, prefetchDefault: prefetchDefault,
+            metricsPort: blocks["--metrics-port"] != nil)
     }
 }

@@ -43,7 +43,8 @@ final class WorkerProcess {
     /// 15, in clock ticks); nil once the process is gone.
     func cpuSeconds() -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         // Fields after the parenthesised command name start at field 3.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
@@ -63,7 +64,7 @@ final class WorkerProcess {
         while workers.contains(where: \.isRunning) {
             for worker in workers where worker.isRunning { worker.sampleMemory() }
             if ContinuousClock.now > deadline {
-                workers.forEach { if $0.isRunning { $0.signal(SIGKILL) } }
+                for worker in workers where worker.isRunning { worker.signal(SIGKILL) }
                 throw BenchError("workers did not finish within \(timeout); see \(workers[0].logFile.path)")
             }
             try await Task.sleep(for: .milliseconds(5))

@@ -15,8 +15,10 @@ struct CancelCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandErrors.guarded {
             let previous = try await database.admin().cancel(id: id)
-            print(previous == .running ? "job \(id): running → cancelled; its worker stops the handler"
-                                       : "job \(id): pending → cancelled")
+            print(
+                previous == .running
+                    ? "job \(id): running → cancelled; its worker stops the handler"
+                    : "job \(id): pending → cancelled")
         }
     }
 }

@@ -41,8 +41,9 @@ enum CommandErrors {
             case .invalid: fail(error.description, code: JobctlExit.badInput)
             }
         } catch let error as PostgresError where error.isConnectionProblem {
-            fail("cannot reach the database: \(error). Check --database-url, DATABASE_URL or PGHOST/PGDATABASE.",
-                 code: JobctlExit.databaseUnavailable)
+            fail(
+                "cannot reach the database: \(error). Check --database-url, DATABASE_URL or PGHOST/PGDATABASE.",
+                code: JobctlExit.databaseUnavailable)
         } catch let error as PostgresError {
             if error.sqlState == PostgresServerError.undefinedTable {
                 fail("\(error). Has the database been migrated? Run: jobctl migrate", code: JobctlExit.failure)

@@ -20,7 +20,9 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The marketplace_account id the job works for.", valueName: "id"))
     var account: Int64?
 
-    @Option(help: ArgumentHelp("When to run: ISO 8601 (2026-12-01T09:00:00Z), 'now', or relative like +10m, +2h, +7d.", valueName: "time"))
+    @Option(
+        help: ArgumentHelp(
+            "When to run: ISO 8601 (2026-12-01T09:00:00Z), 'now', or relative like +10m, +2h, +7d.", valueName: "time"))
     var runAt: String?
 
     @Option(help: "Lower numbers run first (default 0).")
@@ -45,7 +47,8 @@ struct EnqueueCommand: AsyncParsableCommand {
             job.accountID = account
             if let runAt {
                 guard let date = TimeArgument.date(runAt) else {
-                    throw JobctlError.badInput("--run-at '\(runAt)' is not a time; use ISO 8601 (2026-12-01T09:00:00Z), 'now' or +10m")
+                    throw JobctlError.badInput(
+                        "--run-at '\(runAt)' is not a time; use ISO 8601 (2026-12-01T09:00:00Z), 'now' or +10m")
                 }
                 job.runAt = date
             }

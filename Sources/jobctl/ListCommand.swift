@@ -24,7 +24,8 @@ struct ListCommand: AsyncParsableCommand {
             var parsedState: JobState?
             if let state {
                 guard let value = JobState(rawValue: state) else {
-                    throw JobctlError.badInput("unknown state '\(state)'; use one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw JobctlError.badInput(
+                        "unknown state '\(state)'; use one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 parsedState = value
             }
@@ -39,12 +40,17 @@ struct ListCommand: AsyncParsableCommand {
                 return
             }
             let now = Date()
-            print(Output.table(["ID", "TYPE", "STATE", "TRIES", "ACCOUNT", "NEXT RUN", "ERROR"], jobs.map { job in
-                [String(job.id), job.jobType, job.state, "\(job.attempts)/\(job.maxAttempts)",
-                 job.accountID.map(String.init) ?? "-",
-                 job.state == "pending" ? Output.relative(job.nextRunAt, now: now) : "-",
-                 job.error ?? ""]
-            }))
+            print(
+                Output.table(
+                    ["ID", "TYPE", "STATE", "TRIES", "ACCOUNT", "NEXT RUN", "ERROR"],
+                    jobs.map { job in
+                        [
+                            String(job.id), job.jobType, job.state, "\(job.attempts)/\(job.maxAttempts)",
+                            job.accountID.map(String.init) ?? "-",
+                            job.state == "pending" ? Output.relative(job.nextRunAt, now: now) : "-",
+                            job.error ?? "",
+                        ]
+                    }))
         }
     }
 }

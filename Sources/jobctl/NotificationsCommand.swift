@@ -33,17 +33,23 @@ struct NotificationsListCommand: AsyncParsableCommand {
             let notifications = try await database.notifications().list(unreadOnly: unread, limit: limit)
             if json { print(try Output.json(notifications)); return }
             if notifications.isEmpty { print(unread ? "no unread notifications" : "no notifications"); return }
-            print(Output.table(["ID", "TIME", "SEVERITY", "ACCOUNT", "JOB", "ACKNOWLEDGED", "MESSAGE"], notifications.map { n in
-                [String(n.id), Output.timestamp(n.createdAt), n.severity,
-                 n.accountID.map { "\($0)" + (n.accountName.map { " \($0)" } ?? "") } ?? "-",
-                 n.jobID.map(String.init) ?? "-", n.acknowledgedBy ?? "-", n.message]
-            }, maxWidth: 100))
+            print(
+                Output.table(
+                    ["ID", "TIME", "SEVERITY", "ACCOUNT", "JOB", "ACKNOWLEDGED", "MESSAGE"],
+                    notifications.map { n in
+                        [
+                            String(n.id), Output.timestamp(n.createdAt), n.severity,
+                            n.accountID.map { "\($0)" + (n.accountName.map { " \($0)" } ?? "") } ?? "-",
+                            n.jobID.map(String.init) ?? "-", n.acknowledgedBy ?? "-", n.message,
+                        ]
+                    }, maxWidth: 100))
         }
     }
 }
 
 struct NotificationsAckCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge one notification, or all unread ones.")
+    static let configuration = CommandConfiguration(
+        commandName: "ack", abstract: "Acknowledge one notification, or all unread ones.")
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The notification id.") var id: Int64?
     @Flag(help: "Acknowledge every unread notification.") var all = false

@@ -32,13 +32,18 @@ struct SchedulesListCommand: AsyncParsableCommand {
             if json { print(try Output.json(schedules)); return }
             if schedules.isEmpty { print("no schedules"); return }
             let now = Date()
-            print(Output.table(["ID", "ACCOUNT", "TYPE", "EVERY", "NEXT RUN", "LAST JOB", "RUNS", "SKIPS", "STATUS"], schedules.map { s in
-                [String(s.id), s.accountID.map { "\($0)" + (s.accountName.map { " \($0)" } ?? "") } ?? "system",
-                 s.jobType, Output.duration(s.intervalSeconds),
-                 s.active ? Output.relative(s.nextRunAt, now: now) : "-",
-                 s.lastJobID.map { "\($0) \(s.lastJobState ?? "pruned")" } ?? "-",
-                 String(s.runCount), String(s.skipCount), s.inactiveReason ?? "active"]
-            }))
+            print(
+                Output.table(
+                    ["ID", "ACCOUNT", "TYPE", "EVERY", "NEXT RUN", "LAST JOB", "RUNS", "SKIPS", "STATUS"],
+                    schedules.map { s in
+                        [
+                            String(s.id), s.accountID.map { "\($0)" + (s.accountName.map { " \($0)" } ?? "") } ?? "system",
+                            s.jobType, Output.duration(s.intervalSeconds),
+                            s.active ? Output.relative(s.nextRunAt, now: now) : "-",
+                            s.lastJobID.map { "\($0) \(s.lastJobState ?? "pruned")" } ?? "-",
+                            String(s.runCount), String(s.skipCount), s.inactiveReason ?? "active",
+                        ]
+                    }))
         }
     }
 }
@@ -64,13 +69,15 @@ struct SchedulesSetCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandErrors.guarded {
-            let change = ScheduleAdmin.Change(intervalSeconds: interval, enabled: enable ? true : disable ? false : nil,
-                                              payload: payload)
+            let change = ScheduleAdmin.Change(
+                intervalSeconds: interval, enabled: enable ? true : disable ? false : nil,
+                payload: payload)
             let schedule = try await database.schedules().update(id: id, change)
             if json { print(try Output.json(schedule)); return }
-            print("schedule \(schedule.id) (\(schedule.jobType)): every \(Output.duration(schedule.intervalSeconds)), "
-                  + (schedule.enabled ? "enabled, next run \(Output.timestamp(schedule.nextRunAt))" : "disabled")
-                  + (schedule.enabled && !schedule.active ? " (not running: \(schedule.inactiveReason ?? "inactive"))" : ""))
+            print(
+                "schedule \(schedule.id) (\(schedule.jobType)): every \(Output.duration(schedule.intervalSeconds)), "
+                    + (schedule.enabled ? "enabled, next run \(Output.timestamp(schedule.nextRunAt))" : "disabled")
+                    + (schedule.enabled && !schedule.active ? " (not running: \(schedule.inactiveReason ?? "inactive"))" : ""))
         }
     }
 }

@@ -4,7 +4,8 @@ import JobQueue
 import WorkerCLI
 
 struct ShowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Everything about one job: state, timing, payload, result, error history.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Everything about one job: state, timing, payload, result, error history.")
     @OptionGroup var database: DatabaseOptions
 
     @Argument(help: "The job id.")
@@ -36,7 +37,9 @@ struct ShowCommand: AsyncParsableCommand {
             ("priority", "\(s.priority)"),
             ("created", Output.timestamp(s.createdAt)),
         ]
-        if s.state == "pending" { fields.append(("next run", "\(Output.timestamp(s.nextRunAt)) (\(Output.relative(s.nextRunAt, now: now)))")) }
+        if s.state == "pending" {
+            fields.append(("next run", "\(Output.timestamp(s.nextRunAt)) (\(Output.relative(s.nextRunAt, now: now)))"))
+        }
         if let started = job.startedAt { fields.append(("started", Output.timestamp(started))) }
         if let finished = s.finishedAt { fields.append(("finished", Output.timestamp(finished))) }
         if s.state == "running" {
@@ -45,10 +48,14 @@ struct ShowCommand: AsyncParsableCommand {
         }
         if let key = job.uniqueKey { fields.append(("unique key", key)) }
         let width = fields.map(\.0.count).max() ?? 0
-        for (label, value) in fields { lines.append("  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
+        for (label, value) in fields {
+            lines.append("  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+        }
 
         lines.append("payload:")
-        let payload = job.payload.count > 4000 ? String(job.payload.prefix(4000)) + "… (\(job.payload.utf8.count) bytes)" : Output.prettyJSON(job.payload)
+        let payload =
+            job.payload.count > 4000
+            ? String(job.payload.prefix(4000)) + "… (\(job.payload.utf8.count) bytes)" : Output.prettyJSON(job.payload)
         lines.append(indent(payload))
         if let result = job.result {
             lines.append("result:")
@@ -58,9 +65,13 @@ struct ShowCommand: AsyncParsableCommand {
         if let error = s.error { lines.append("error:\n" + indent(error)) }
         if !job.errors.isEmpty {
             lines.append("history:")
-            lines.append(indent(Output.table(["AT", "ATTEMPT", "KIND", "ERROR"], job.errors.map {
-                [$0.at, String($0.attempt), $0.kind ?? "", $0.error]
-            }, maxWidth: 100)))
+            lines.append(
+                indent(
+                    Output.table(
+                        ["AT", "ATTEMPT", "KIND", "ERROR"],
+                        job.errors.map {
+                            [$0.at, String($0.attempt), $0.kind ?? "", $0.error]
+                        }, maxWidth: 100)))
         }
         return lines.joined(separator: "\n")
     }

@@ -23,15 +23,19 @@ struct StatsCommand: AsyncParsableCommand {
             let states = JobState.allCases.map(\.rawValue)
             let types = Array(Set(stats.counts.map(\.jobType))).sorted()
             var rows: [[String]] = types.map { type in
-                [type] + states.map { state in
-                    String(stats.counts.first { $0.jobType == type && $0.state == state }?.count ?? 0)
-                }
+                [type]
+                    + states.map { state in
+                        String(stats.counts.first { $0.jobType == type && $0.state == state }?.count ?? 0)
+                    }
             }
-            rows.append(["total"] + states.map { state in String(stats.counts.filter { $0.state == state }.reduce(0) { $0 + $1.count }) })
+            rows.append(
+                ["total"] + states.map { state in String(stats.counts.filter { $0.state == state }.reduce(0) { $0 + $1.count }) })
             print(Output.table(["TYPE"] + states.map { $0.uppercased() }, rows))
             print("")
             print("oldest due job waiting: " + (stats.oldestDueAgeSeconds.map { Output.duration(Int($0)) } ?? "none due"))
-            print("finished in the last minute: \(stats.finishedLastMinute), last hour: \(stats.finishedLastHour) (failed: \(stats.failedLastHour))")
+            print(
+                "finished in the last minute: \(stats.finishedLastMinute), last hour: \(stats.finishedLastHour) (failed: \(stats.failedLastHour))"
+            )
         }
     }
 }

@@ -44,7 +44,8 @@ struct ZortoutWarehousesCommand: AsyncParsableCommand {
             }
             if json { print(try Output.json(warehouses)); return }
             if warehouses.isEmpty { print("no warehouses"); return }
-            print(Output.table(["CODE", "NAME", "ID"], warehouses.map { [$0.code, $0.name ?? "", $0.id.map(String.init) ?? ""] }))
+            print(
+                Output.table(["CODE", "NAME", "ID"], warehouses.map { [$0.code, $0.name ?? "", $0.id.map(String.init) ?? ""] }))
         }
     }
 }
@@ -73,7 +74,8 @@ struct ZortoutCheckWarehouseCommand: AsyncParsableCommand {
         if check.exists {
             lines.append("warehouse \(check.code) exists in Zortout" + (check.zortoutName.map { " (\($0))" } ?? ""))
         } else {
-            lines.append("warehouse \(check.code) does NOT exist in Zortout; its codes are: \(check.knownCodes.joined(separator: ", "))")
+            lines.append(
+                "warehouse \(check.code) does NOT exist in Zortout; its codes are: \(check.knownCodes.joined(separator: ", "))")
         }
         if check.locations.isEmpty {
             lines.append("no stock_location has warehouse_code \(check.code)")
@@ -85,7 +87,9 @@ struct ZortoutCheckWarehouseCommand: AsyncParsableCommand {
         } else if let target = check.target {
             lines.append("a pull with this code writes to location \(target.id) (\(target.name))")
         } else {
-            lines.append("a pull with this code would fail: set a stock_location's warehouse_code to \(check.code) or the account's stock_location_id")
+            lines.append(
+                "a pull with this code would fail: set a stock_location's warehouse_code to \(check.code) or the account's stock_location_id"
+            )
         }
         return lines.joined(separator: "\n")
     }
@@ -118,8 +122,9 @@ struct ZortoutPullCommand: AsyncParsableCommand {
                 if !wait { return (id, nil as ZortoutOperations.JobOutcome?) }
                 if !json { print("job \(id) enqueued; waiting for a worker…") }
                 guard let outcome = try await operations.waitForJob(id: id, timeout: .milliseconds(Int(timeout * 1000))) else {
-                    throw JobctlError(message: "job \(id) did not finish within \(Int(timeout)) s (is a worker running?)",
-                                      code: JobctlExit.failure)
+                    throw JobctlError(
+                        message: "job \(id) did not finish within \(Int(timeout)) s (is a worker running?)",
+                        code: JobctlExit.failure)
                 }
                 return (id, outcome)
             }
@@ -128,12 +133,17 @@ struct ZortoutPullCommand: AsyncParsableCommand {
                 return
             }
             if json {
-                print(try Output.json(PullOutput(id: id, state: outcome.state, attempts: outcome.attempts,
-                                                 result: outcome.result.flatMap { try? JSONDecoder().decode(PullStockResult.self, from: $0) },
-                                                 error: outcome.error)))
+                print(
+                    try Output.json(
+                        PullOutput(
+                            id: id, state: outcome.state, attempts: outcome.attempts,
+                            result: outcome.result.flatMap { try? JSONDecoder().decode(PullStockResult.self, from: $0) },
+                            error: outcome.error)))
             } else {
                 print("job \(id) \(outcome.state) after \(outcome.attempts) attempt(s)")
-                if let result = outcome.result { print(PullStockJob.describe(result: result) ?? String(decoding: result, as: UTF8.self)) }
+                if let result = outcome.result {
+                    print(PullStockJob.describe(result: result) ?? String(decoding: result, as: UTF8.self))
+                }
                 if let error = outcome.error { print("error: \(error)") }
             }
             if outcome.state != "done" { throw ExitCode(JobctlExit.failure) }

@@ -64,16 +64,19 @@ struct AmazonSimCommand: AsyncParsableCommand {
             clientID: clientID, clientSecret: clientSecret, refreshToken: refreshToken, sellerID: sellerID,
             tokenLifetimeSeconds: tokenLifetime, processingDelayMilliseconds: processingDelayMs,
             pollsPerStage: max(0, pollsPerStage))
-        let faults = AmazonFaults(internalErrors: internalErrors, tooManyRequests: tooManyRequests, rateLimitLimit: rateLimitLimit,
-                                  htmlPages: htmlPages, garbageReports: garbageReports)
+        let faults = AmazonFaults(
+            internalErrors: internalErrors, tooManyRequests: tooManyRequests, rateLimitLimit: rateLimitLimit,
+            htmlPages: htmlPages, garbageReports: garbageReports)
         let simulator = try await AmazonSimulator.start(port: port, configuration: configuration, faults: faults)
         // Written unbuffered: a script reading the port from a pipe must see it at once.
-        FileHandle.standardOutput.write(Data("""
-            listening on http://127.0.0.1:\(simulator.port)
-            endpoint \(simulator.endpoint.absoluteString)
-            token_endpoint \(simulator.tokenEndpoint.absoluteString)
+        FileHandle.standardOutput.write(
+            Data(
+                """
+                listening on http://127.0.0.1:\(simulator.port)
+                endpoint \(simulator.endpoint.absoluteString)
+                token_endpoint \(simulator.tokenEndpoint.absoluteString)
 
-            """.utf8))
+                """.utf8))
         try await simulator.waitUntilStopped()
     }
 }

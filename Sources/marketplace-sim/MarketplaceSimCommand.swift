@@ -70,14 +70,16 @@ struct ZortoutSimCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let faults = ZortoutFaults(internalErrors: internalErrors, tooManyRequests: tooManyRequests,
-                                   retryAfterSeconds: retryAfter, htmlPages: htmlPages, delayMilliseconds: delayMs,
-                                   rejectCredentials: rejectCredentials, quotaNotice: quotaNotice)
+        let faults = ZortoutFaults(
+            internalErrors: internalErrors, tooManyRequests: tooManyRequests,
+            retryAfterSeconds: retryAfter, htmlPages: htmlPages, delayMilliseconds: delayMs,
+            rejectCredentials: rejectCredentials, quotaNotice: quotaNotice)
         let simulator = try await ZortoutSimulator.start(
             port: port, catalogue: .seeded(size: products, seed: seed),
             credentials: .init(storeName: storeName, apiKey: apiKey, apiSecret: apiSecret), faults: faults)
         // Written unbuffered: a script reading the port from a pipe must see it at once.
-        FileHandle.standardOutput.write(Data("listening on http://127.0.0.1:\(simulator.port)\nbase_url \(simulator.baseURL.absoluteString)\n".utf8))
+        FileHandle.standardOutput.write(
+            Data("listening on http://127.0.0.1:\(simulator.port)\nbase_url \(simulator.baseURL.absoluteString)\n".utf8))
         try await simulator.waitUntilStopped()
     }
 }

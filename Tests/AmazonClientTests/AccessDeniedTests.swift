@@ -23,7 +23,7 @@ struct AccessDeniedTests {
             await fixture.expectNoSecrets(message)
         }
         let stats = await fixture.simulator.stats()
-        #expect(stats.tokensIssued == 2)            // the first token, and one refresh
-        #expect(stats.operations["getFeed"] == 2)   // the call, and one repeat
+        #expect(stats.tokensIssued == 2)  // the first token, and one refresh
+        #expect(stats.operations["getFeed"] == 2)  // the call, and one repeat
     }
 }

@@ -25,17 +25,22 @@ struct AmazonClientFixture {
     let db: TestDatabase?
     let pool: PostgresPool?
 
-    static func start(faults: AmazonFaults = AmazonFaults(), pollsPerStage: Int = 0, database: Bool = false,
-                      credentials: AmazonCredentials? = nil, label: String = "amazon") async throws -> AmazonClientFixture {
+    static func start(
+        faults: AmazonFaults = AmazonFaults(), pollsPerStage: Int = 0, database: Bool = false,
+        credentials: AmazonCredentials? = nil, label: String = "amazon"
+    ) async throws -> AmazonClientFixture {
         var configuration = Self.configuration
         configuration.pollsPerStage = pollsPerStage
         let simulator = try await AmazonSimulator.start(configuration: configuration, faults: faults)
-        let settings = AmazonSettings(sellerID: configuration.sellerID, marketplaceIDs: ["ATVPDKIKX0DER"],
-                                      endpoint: simulator.endpoint, tokenEndpoint: simulator.tokenEndpoint)
+        let settings = AmazonSettings(
+            sellerID: configuration.sellerID, marketplaceIDs: ["ATVPDKIKX0DER"],
+            endpoint: simulator.endpoint, tokenEndpoint: simulator.tokenEndpoint)
         let account = AmazonAccount(
             id: 7, name: "Amazon US test", settings: settings,
-            credentials: credentials ?? AmazonCredentials(clientID: configuration.clientID, clientSecret: configuration.clientSecret,
-                                                          refreshToken: configuration.refreshToken))
+            credentials: credentials
+                ?? AmazonCredentials(
+                    clientID: configuration.clientID, clientSecret: configuration.clientSecret,
+                    refreshToken: configuration.refreshToken))
         var db: TestDatabase?
         var pool: PostgresPool?
         if database {
@@ -67,7 +72,8 @@ struct AmazonClientFixture {
         var messages: [[String: Any]] = []
         for (index, sku) in skus.enumerated() {
             messages.append([
-                "messageId": index + 1, "sku": sku, "operationType": "UPDATE", "productType": "PRODUCT", "requirements": "LISTING",
+                "messageId": index + 1, "sku": sku, "operationType": "UPDATE", "productType": "PRODUCT",
+                "requirements": "LISTING",
                 "attributes": [
                     "item_name": [["value": "Item \(sku)", "language_tag": "en_US", "marketplace_id": "ATVPDKIKX0DER"]],
                     "condition_type": [["value": "new_new", "marketplace_id": "ATVPDKIKX0DER"]],
@@ -78,16 +84,25 @@ struct AmazonClientFixture {
             messages.append([
                 "messageId": skus.count + 1, "sku": first, "operationType": "PATCH", "productType": "PRODUCT",
                 "patches": [
-                    ["op": "replace", "path": "/attributes/purchasable_offer",
-                     "value": [["marketplace_id": "ATVPDKIKX0DER", "currency": "USD", "audience": "ALL",
-                                "our_price": [["schedule": [["value_with_tax": Decimal(string: "19.99")!]]]]]]],
-                    ["op": "replace", "path": "/attributes/fulfillment_availability",
-                     "value": [["fulfillment_channel_code": "DEFAULT", "quantity": 12]]],
+                    [
+                        "op": "replace", "path": "/attributes/purchasable_offer",
+                        "value": [
+                            [
+                                "marketplace_id": "ATVPDKIKX0DER", "currency": "USD", "audience": "ALL",
+                                "our_price": [["schedule": [["value_with_tax": Decimal(string: "19.99")!]]]],
+                            ]
+                        ],
+                    ],
+                    [
+                        "op": "replace", "path": "/attributes/fulfillment_availability",
+                        "value": [["fulfillment_channel_code": "DEFAULT", "quantity": 12]],
+                    ],
                 ],
             ])
         }
-        let document: [String: Any] = ["header": ["sellerId": seller, "version": "2.0", "issueLocale": "en_US"], "messages": messages]
+        let document: [String: Any] = [
+            "header": ["sellerId": seller, "version": "2.0", "issueLocale": "en_US"], "messages": messages,
+        ]
         return try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
     }
 }
-

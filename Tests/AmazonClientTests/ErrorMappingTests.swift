@@ -30,7 +30,9 @@ struct ErrorMappingTests {
             let before = Date()
             let error = await failure { _ = try await client.getFeed("50001") }
             let after = Date()
-            guard case .retryAfter(let date, let message)? = error?.jobError else { Issue.record("got \(String(describing: error))"); continue }
+            guard case .retryAfter(let date, let message)? = error?.jobError else {
+                Issue.record("got \(String(describing: error))"); continue
+            }
             // 0.25 requests per second: one token every 4 s after the answer, not getFeed's default 0.5 s.
             #expect(date >= before.addingTimeInterval(3.99) && date <= after.addingTimeInterval(4.01))
             #expect(message.contains("HTTP 429"))
@@ -56,8 +58,9 @@ struct ErrorMappingTests {
         defer { Task { await fixture.stop() } }
         let error = await failure { _ = try await fixture.client().createFeedDocument() }
         guard case .retryable(let message)? = error?.jobError else { Issue.record("got \(String(describing: error))"); return }
-        #expect(message == "Amazon answered POST /feeds/2021-06-30/documents for account 7 (Amazon US test) with HTTP 500: "
-            + "InternalFailure: We encountered an internal error. Please try again.")
+        #expect(
+            message == "Amazon answered POST /feeds/2021-06-30/documents for account 7 (Amazon US test) with HTTP 500: "
+                + "InternalFailure: We encountered an internal error. Please try again.")
     }
 
     @Test func htmlPageIsRetryableWithStatusAndSnippet() async throws {
@@ -74,7 +77,9 @@ struct ErrorMappingTests {
         let fixture = try await AmazonClientFixture.start(faults: AmazonFaults(malformedJSON: 1))
         defer { Task { await fixture.stop() } }
         let error = await failure { _ = try await fixture.client().getFeed("50001") }
-        guard case .unreadable(_, _, let status, let reason, let snippet)? = error else { Issue.record("got \(String(describing: error))"); return }
+        guard case .unreadable(_, _, let status, let reason, let snippet)? = error else {
+            Issue.record("got \(String(describing: error))"); return
+        }
         #expect(status == 200)
         #expect(reason.hasPrefix("malformed JSON"))
         #expect(snippet == #"{"feedId": "5"#)
@@ -110,7 +115,9 @@ struct ErrorMappingTests {
         #expect(id == documentID)
         #expect(String(decoding: raw, as: UTF8.self).contains("this is not a gzip stream"))
         let message = error!.description
-        #expect(message.hasPrefix("report document \(documentID) of account 7 (Amazon US test) is not valid gzip: no gzip magic number"))
+        #expect(
+            message.hasPrefix(
+                "report document \(documentID) of account 7 (Amazon US test) is not valid gzip: no gzip magic number"))
         guard case .retryable = error!.jobError else { Issue.record("not retryable"); return }
         // The next download (the fault was one-shot) inflates.
         #expect(try await client.downloadReport(feedDocumentID: documentID).count > 0)
@@ -120,10 +127,12 @@ struct ErrorMappingTests {
         let fixture = try await AmazonClientFixture.start()
         defer { Task { await fixture.stop() } }
         let client = fixture.client()
-        _ = try await client.createFeedDocument()   // a token now exists to leak
+        _ = try await client.createFeedDocument()  // a token now exists to leak
         var texts: [String] = []
-        let faults: [AmazonFaults] = [AmazonFaults(internalErrors: 1), AmazonFaults(tooManyRequests: 1, rateLimitLimit: "2"),
-                                      AmazonFaults(htmlPages: 1), AmazonFaults(malformedJSON: 1)]
+        let faults: [AmazonFaults] = [
+            AmazonFaults(internalErrors: 1), AmazonFaults(tooManyRequests: 1, rateLimitLimit: "2"),
+            AmazonFaults(htmlPages: 1), AmazonFaults(malformedJSON: 1),
+        ]
         for fault in faults {
             await fixture.simulator.setFaults(fault)
             if let error = await failure({ _ = try await client.getFeed("50001") }) {
@@ -132,10 +141,13 @@ struct ErrorMappingTests {
         }
         await fixture.simulator.expireTokens()
         if let error = await failure({ _ = try await client.getFeed("none") }) { texts.append(String(reflecting: error)) }
-        let rejected = AmazonAccount(id: 7, name: "x", settings: fixture.account.settings, credentials: AmazonCredentials(
-            clientID: "client-SECRET-zz", clientSecret: AmazonClientFixture.configuration.clientSecret,
-            refreshToken: AmazonClientFixture.configuration.refreshToken))
-        let rejectedClient = SPAPIClient(account: rejected, http: URLSessionHTTPClient(), tokens: LWATokenProvider(), rateLimiter: nil)
+        let rejected = AmazonAccount(
+            id: 7, name: "x", settings: fixture.account.settings,
+            credentials: AmazonCredentials(
+                clientID: "client-SECRET-zz", clientSecret: AmazonClientFixture.configuration.clientSecret,
+                refreshToken: AmazonClientFixture.configuration.refreshToken))
+        let rejectedClient = SPAPIClient(
+            account: rejected, http: URLSessionHTTPClient(), tokens: LWATokenProvider(), rateLimiter: nil)
         if let error = await failure({ _ = try await rejectedClient.getFeed("1") }) { texts.append(String(reflecting: error)) }
         #expect(texts.count == 4 * 4 + 2)
         for text in texts { await fixture.expectNoSecrets(text) }

@@ -14,8 +14,11 @@ struct FeedFlowTests {
         let fixture = try await AmazonClientFixture.start(pollsPerStage: 2)
         defer { Task { await fixture.stop() } }
         await fixture.simulator.setSKUIssues([
-            AmazonSKUIssue(sku: "REJECT-1", severity: "ERROR", code: "90220", message: "'[batteries_required]' is required but not supplied."),
-            AmazonSKUIssue(sku: "WARN-1", severity: "WARNING", code: "18448", message: "Attributes tagged as relevant are incomplete."),
+            AmazonSKUIssue(
+                sku: "REJECT-1", severity: "ERROR", code: "90220", message: "'[batteries_required]' is required but not supplied."
+            ),
+            AmazonSKUIssue(
+                sku: "WARN-1", severity: "WARNING", code: "18448", message: "Attributes tagged as relevant are incomplete."),
         ])
         let feed = AmazonClientFixture.feed(skus: ["OK-1", "REJECT-1", "WARN-1"])
         #expect(try await OfficialSchema.errors(of: feed, schema: "listings-feed-schema-v2.json") == [])
@@ -90,8 +93,10 @@ struct FeedFlowTests {
             "messages": [
                 ["messageId": 1, "sku": "FINE-1", "operationType": "DELETE"],
                 // PATCH takes patches, not attributes (the schema's oneOf).
-                ["messageId": 2, "sku": "BAD-1", "operationType": "PATCH", "productType": "PRODUCT",
-                 "attributes": ["item_name": [["value": "x"]]]],
+                [
+                    "messageId": 2, "sku": "BAD-1", "operationType": "PATCH", "productType": "PRODUCT",
+                    "attributes": ["item_name": [["value": "x"]]],
+                ],
             ],
         ])
         #expect(try await OfficialSchema.errors(of: document, schema: "listings-feed-schema-v2.json").isEmpty == false)
@@ -103,8 +108,11 @@ struct FeedFlowTests {
         #expect(report.summary.messagesAccepted == 0)
         #expect(report.issuesByMessageID[1] == nil)
         let issues = try #require(report.issuesByMessageID[2])
-        #expect(issues.map(\.message).sorted() == ["'attributes' is not applicable to PATCH operations.",
-                                                   "PATCH operations require a non-empty 'patches' array."])
+        #expect(
+            issues.map(\.message).sorted() == [
+                "'attributes' is not applicable to PATCH operations.",
+                "PATCH operations require a non-empty 'patches' array.",
+            ])
         #expect(await fixture.simulator.listings().isEmpty)
     }
 
@@ -112,29 +120,54 @@ struct FeedFlowTests {
         let fixture = try await AmazonClientFixture.start()
         defer { Task { await fixture.stop() } }
         let client = fixture.client()
-        _ = try await client.getFeed(try await client.submitFeed(AmazonClientFixture.feed(skus: ["P-1", "C-1", "GONE-1"])).feedID)
+        _ = try await client.getFeed(
+            try await client.submitFeed(AmazonClientFixture.feed(skus: ["P-1", "C-1", "GONE-1"])).feedID)
         let messages: [[String: Any]] = [
-            ["messageId": 1, "sku": "P-1", "operationType": "PARTIAL_UPDATE", "productType": "PRODUCT",
-             "attributes": ["parentage_level": [["value": "parent", "marketplace_id": "ATVPDKIKX0DER"]],
-                            "variation_theme": [["name": "SIZE/COLOR"]]]],
-            ["messageId": 2, "sku": "C-1", "operationType": "PATCH", "productType": "PRODUCT", "patches": [
-                ["op": "replace", "path": "/attributes/child_parent_sku_relationship",
-                 "value": [["child_relationship_type": "variation", "parent_sku": "P-1", "marketplace_id": "ATVPDKIKX0DER"]]],
-                ["op": "replace", "path": "/attributes/main_product_image_locator",
-                 "value": [["media_location": "https://img.example.com/C-1/v2/main.jpg", "marketplace_id": "ATVPDKIKX0DER"]]],
-                ["op": "replace", "path": "/attributes/other_product_image_locator_1",
-                 "value": [["media_location": "https://img.example.com/C-1/v2/1.jpg", "marketplace_id": "ATVPDKIKX0DER"]]],
-                ["op": "replace", "path": "/attributes/merchant_shipping_group",
-                 "value": [["value": "legacy-template-id", "marketplace_id": "ATVPDKIKX0DER"]]],
-                ["op": "replace", "path": "/attributes/fulfillment_availability",
-                 "value": [["fulfillment_channel_code": "DEFAULT", "quantity": 5]]],
-                ["op": "merge", "path": "/attributes/fulfillment_availability",
-                 "value": [["quantity": 0]]],
-            ]],
+            [
+                "messageId": 1, "sku": "P-1", "operationType": "PARTIAL_UPDATE", "productType": "PRODUCT",
+                "attributes": [
+                    "parentage_level": [["value": "parent", "marketplace_id": "ATVPDKIKX0DER"]],
+                    "variation_theme": [["name": "SIZE/COLOR"]],
+                ],
+            ],
+            [
+                "messageId": 2, "sku": "C-1", "operationType": "PATCH", "productType": "PRODUCT",
+                "patches": [
+                    [
+                        "op": "replace", "path": "/attributes/child_parent_sku_relationship",
+                        "value": [
+                            ["child_relationship_type": "variation", "parent_sku": "P-1", "marketplace_id": "ATVPDKIKX0DER"]
+                        ],
+                    ],
+                    [
+                        "op": "replace", "path": "/attributes/main_product_image_locator",
+                        "value": [
+                            ["media_location": "https://img.example.com/C-1/v2/main.jpg", "marketplace_id": "ATVPDKIKX0DER"]
+                        ],
+                    ],
+                    [
+                        "op": "replace", "path": "/attributes/other_product_image_locator_1",
+                        "value": [["media_location": "https://img.example.com/C-1/v2/1.jpg", "marketplace_id": "ATVPDKIKX0DER"]],
+                    ],
+                    [
+                        "op": "replace", "path": "/attributes/merchant_shipping_group",
+                        "value": [["value": "legacy-template-id", "marketplace_id": "ATVPDKIKX0DER"]],
+                    ],
+                    [
+                        "op": "replace", "path": "/attributes/fulfillment_availability",
+                        "value": [["fulfillment_channel_code": "DEFAULT", "quantity": 5]],
+                    ],
+                    [
+                        "op": "merge", "path": "/attributes/fulfillment_availability",
+                        "value": [["quantity": 0]],
+                    ],
+                ],
+            ],
             ["messageId": 3, "sku": "GONE-1", "operationType": "DELETE"],
         ]
         let document = try JSONSerialization.data(withJSONObject: [
-            "header": ["sellerId": AmazonClientFixture.configuration.sellerID, "version": "2.0"], "messages": messages])
+            "header": ["sellerId": AmazonClientFixture.configuration.sellerID, "version": "2.0"], "messages": messages,
+        ])
         #expect(try await OfficialSchema.errors(of: document, schema: "listings-feed-schema-v2.json") == [])
         let feed = try await client.getFeed(try await client.submitFeed(document).feedID)
         #expect(feed.processingStatus == .done)
@@ -142,7 +175,7 @@ struct FeedFlowTests {
         let parent = try #require(await fixture.simulator.listing(sku: "P-1"))
         #expect(parent.parentageLevel == "parent")
         #expect(parent.variationTheme == "SIZE/COLOR")
-        #expect(parent.itemName == "Item P-1")   // PARTIAL_UPDATE kept the other attributes
+        #expect(parent.itemName == "Item P-1")  // PARTIAL_UPDATE kept the other attributes
         let child = try #require(await fixture.simulator.listing(sku: "C-1"))
         #expect(child.parentSKU == "P-1")
         #expect(child.mainImage == "https://img.example.com/C-1/v2/main.jpg")
@@ -164,7 +197,7 @@ struct FeedFlowTests {
         } catch {
             guard case .retryable(let message) = error.jobError else { Issue.record("got \(error)"); return }
             #expect(message.contains("HTTP 400"))
-            #expect(!message.contains("X-Amz-Signature"))   // the pre-signed query never reaches a message
+            #expect(!message.contains("X-Amz-Signature"))  // the pre-signed query never reaches a message
         }
         try await client.upload(Data("{}".utf8), to: upload)
         #expect(await fixture.simulator.stats().uploads == 1)

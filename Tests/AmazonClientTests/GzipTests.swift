@@ -38,7 +38,7 @@ struct GzipTests {
             try Gzip.decompress(compressed.prefix(compressed.count / 2))
         }
         var corrupt = compressed
-        corrupt[corrupt.count - 6] ^= 0xff   // inside the CRC32 trailer
+        corrupt[corrupt.count - 6] ^= 0xff  // inside the CRC32 trailer
         do {
             _ = try Gzip.decompress(corrupt)
             Issue.record("expected a CRC error")

@@ -17,12 +17,16 @@ struct JobContextClientTests {
              "endpoint": "\(fixture.simulator.endpoint.absoluteString)", "token_endpoint": "\(fixture.simulator.tokenEndpoint.absoluteString)"}
             """
         let credentials = try JSONSerialization.data(withJSONObject: [
-            "client_id": AmazonClientFixture.configuration.clientID, "client_secret": AmazonClientFixture.configuration.clientSecret,
-            "refresh_token": AmazonClientFixture.configuration.refreshToken])
-        let account = MarketplaceAccount(id: 9, name: "Amazon ctx", marketplace: marketplace, syncEnabled: true,
-                                         settings: Data(settings.utf8), credentials: Credentials(json: credentials))
-        return JobContext(jobID: 1, jobType: "amazon.test", attempt: 1, maxAttempts: 5, account: account,
-                          database: fixture.pool!, logger: logger, http: URLSessionHTTPClient())
+            "client_id": AmazonClientFixture.configuration.clientID,
+            "client_secret": AmazonClientFixture.configuration.clientSecret,
+            "refresh_token": AmazonClientFixture.configuration.refreshToken,
+        ])
+        let account = MarketplaceAccount(
+            id: 9, name: "Amazon ctx", marketplace: marketplace, syncEnabled: true,
+            settings: Data(settings.utf8), credentials: Credentials(json: credentials))
+        return JobContext(
+            jobID: 1, jobType: "amazon.test", attempt: 1, maxAttempts: 5, account: account,
+            database: fixture.pool!, logger: logger, http: URLSessionHTTPClient())
     }
 
     @Test func buildsFromTheJobAndLogsNoSecretAtTraceLevel() async throws {

@@ -36,7 +36,7 @@ struct LWATokenTests {
         _ = try await client.createFeedDocument()
         let stats = await fixture.simulator.stats()
         #expect(stats.tokensIssued == 2)
-        #expect(stats.unauthorized == 0)   // refreshed ahead of expiry, never sent stale
+        #expect(stats.unauthorized == 0)  // refreshed ahead of expiry, never sent stale
     }
 
     @Test func expiredTokenIsRefreshedOnceAndTheCallRepeatedOnce() async throws {
@@ -44,7 +44,7 @@ struct LWATokenTests {
         defer { Task { await fixture.stop() } }
         let client = fixture.client()
         _ = try await client.createFeedDocument()
-        await fixture.simulator.expireTokens()   // Amazon now answers 403 "The access token you provided has expired."
+        await fixture.simulator.expireTokens()  // Amazon now answers 403 "The access token you provided has expired."
         let upload = try await client.createFeedDocument()
         #expect(!upload.feedDocumentID.isEmpty)
         let stats = await fixture.simulator.stats()
@@ -54,9 +54,10 @@ struct LWATokenTests {
     }
 
     @Test func wrongClientSecretIsPermanentAndNamesTheAccount() async throws {
-        let fixture = try await AmazonClientFixture.start(credentials: AmazonCredentials(
-            clientID: AmazonClientFixture.configuration.clientID, clientSecret: "wrong-SECRET-client-0000",
-            refreshToken: AmazonClientFixture.configuration.refreshToken))
+        let fixture = try await AmazonClientFixture.start(
+            credentials: AmazonCredentials(
+                clientID: AmazonClientFixture.configuration.clientID, clientSecret: "wrong-SECRET-client-0000",
+                refreshToken: AmazonClientFixture.configuration.refreshToken))
         defer { Task { await fixture.stop() } }
         do {
             _ = try await fixture.client().getFeed("50001")
@@ -71,13 +72,15 @@ struct LWATokenTests {
             #expect(!message.contains("wrong-SECRET-client-0000"))
             await fixture.expectNoSecrets(message)
         }
-        #expect(await fixture.simulator.stats().operations["getFeed"] == nil)   // no SP-API call without a token
+        #expect(await fixture.simulator.stats().operations["getFeed"] == nil)  // no SP-API call without a token
     }
 
     @Test func revokedRefreshTokenIsPermanent() async throws {
-        let fixture = try await AmazonClientFixture.start(credentials: AmazonCredentials(
-            clientID: AmazonClientFixture.configuration.clientID, clientSecret: AmazonClientFixture.configuration.clientSecret,
-            refreshToken: "Atzr|revoked-SECRET-9911"))
+        let fixture = try await AmazonClientFixture.start(
+            credentials: AmazonCredentials(
+                clientID: AmazonClientFixture.configuration.clientID,
+                clientSecret: AmazonClientFixture.configuration.clientSecret,
+                refreshToken: "Atzr|revoked-SECRET-9911"))
         defer { Task { await fixture.stop() } }
         do {
             _ = try await fixture.client().createFeedDocument()
@@ -101,13 +104,14 @@ struct LWATokenTests {
             #expect(message.contains("HTTP 500"))
             #expect(message.contains("POST http://127.0.0.1:\(fixture.simulator.port)/auth/o2/token"))
         }
-        _ = try await fixture.client().createFeedDocument()   // the next attempt works
+        _ = try await fixture.client().createFeedDocument()  // the next attempt works
     }
 
     @Test func accountSettingsAndCredentialsErrorsNameAccountAndKey() throws {
         func account(settings: String, credentials: String) -> MarketplaceAccount {
-            MarketplaceAccount(id: 4, name: "Amazon EU", marketplace: "amazon", syncEnabled: true, settings: Data(settings.utf8),
-                               credentials: Credentials(json: Data(credentials.utf8)))
+            MarketplaceAccount(
+                id: 4, name: "Amazon EU", marketplace: "amazon", syncEnabled: true, settings: Data(settings.utf8),
+                credentials: Credentials(json: Data(credentials.utf8)))
         }
         let good = #"{"client_id": "c-id", "client_secret": "s-SECRET-x", "refresh_token": "r-SECRET-y"}"#
         func message(_ settings: String, _ credentials: String) -> String {
@@ -116,25 +120,38 @@ struct LWATokenTests {
                 return text
             }
         }
-        #expect(message(#"{"marketplace_ids": ["X"]}"#, good) == "account 4 (Amazon EU): settings: seller_id: required field is missing")
-        #expect(message(#"{"seller_id": "S", "marketplace_ids": []}"#, good).contains("settings: marketplace_ids: expected 1 to 25"))
-        #expect(message(#"{"seller_id": "S", "marketplace_ids": ["X"], "endpoint": "ftp://x"}"#, good).contains("settings: endpoint: expected an http(s) URL"))
+        #expect(
+            message(#"{"marketplace_ids": ["X"]}"#, good)
+                == "account 4 (Amazon EU): settings: seller_id: required field is missing")
+        #expect(
+            message(#"{"seller_id": "S", "marketplace_ids": []}"#, good).contains("settings: marketplace_ids: expected 1 to 25"))
+        #expect(
+            message(#"{"seller_id": "S", "marketplace_ids": ["X"], "endpoint": "ftp://x"}"#, good).contains(
+                "settings: endpoint: expected an http(s) URL"))
         #expect(message(#"{"seller_id": "S", "marketplace_ids": ["X"], "currency": "usd"}"#, good).contains("settings: currency"))
-        let missing = message(#"{"seller_id": "S", "marketplace_ids": ["X"]}"#, #"{"client_id": "c-id", "client_secret": "s-SECRET-x"}"#)
+        let missing = message(
+            #"{"seller_id": "S", "marketplace_ids": ["X"]}"#, #"{"client_id": "c-id", "client_secret": "s-SECRET-x"}"#)
         #expect(missing.hasPrefix("account 4 (Amazon EU): credentials: refresh_token: required field is missing"))
         #expect(!missing.contains("s-SECRET-x"))
-        #expect(message(#"{"seller_id": "S", "marketplace_ids": ["X"], "rate_limits": {"createFeeds": {"rate": 1}}}"#, good)
-            .contains("settings: rate_limits: unknown quota \"createFeeds\"; expected one of createFeed, createFeedDocument"))
-        #expect(message(#"{"seller_id": "S", "marketplace_ids": ["X"], "rate_limits": {"getFeed": {"rate": 0}}}"#, good)
-            .contains("settings: rate_limits.getFeed.rate: must be > 0"))
-        let tuned = try AmazonAccount(account(settings: """
-            {"seller_id": "S", "marketplace_ids": ["X"],
-             "rate_limits": {"createFeed": {"rate": 0.5, "burst": 30}, "feed_submissions": {"limit": 60}}}
-            """, credentials: good))
-        #expect(SPAPIOperation.createFeed.rateLimit(settings: tuned.settings).kind == .bucket(rate: Decimal(string: "0.5")!, burst: 30))
+        #expect(
+            message(#"{"seller_id": "S", "marketplace_ids": ["X"], "rate_limits": {"createFeeds": {"rate": 1}}}"#, good)
+                .contains("settings: rate_limits: unknown quota \"createFeeds\"; expected one of createFeed, createFeedDocument"))
+        #expect(
+            message(#"{"seller_id": "S", "marketplace_ids": ["X"], "rate_limits": {"getFeed": {"rate": 0}}}"#, good)
+                .contains("settings: rate_limits.getFeed.rate: must be > 0"))
+        let tuned = try AmazonAccount(
+            account(
+                settings: """
+                    {"seller_id": "S", "marketplace_ids": ["X"],
+                     "rate_limits": {"createFeed": {"rate": 0.5, "burst": 30}, "feed_submissions": {"limit": 60}}}
+                    """, credentials: good))
+        #expect(
+            SPAPIOperation.createFeed.rateLimit(settings: tuned.settings).kind
+                == .bucket(rate: Decimal(string: "0.5")!, burst: 30))
         #expect(SPAPIOperation.getFeed.rateLimit(settings: tuned.settings).kind == .bucket(rate: 2, burst: 15))
-        #expect(SPAPIOperation.feedSubmissionLimit(feedType: "JSON_LISTINGS_FEED", settings: tuned.settings)?.kind
-            == .window(limit: 60, seconds: 300))
+        #expect(
+            SPAPIOperation.feedSubmissionLimit(feedType: "JSON_LISTINGS_FEED", settings: tuned.settings)?.kind
+                == .window(limit: 60, seconds: 300))
         let decoded = try AmazonAccount(account(settings: #"{"seller_id": "S", "marketplace_ids": ["X"]}"#, credentials: good))
         #expect(decoded.settings.endpoint == AmazonSettings.defaultEndpoint)
         #expect(decoded.settings.tokenEndpoint == AmazonSettings.defaultTokenEndpoint)

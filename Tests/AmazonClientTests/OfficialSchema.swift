@@ -18,7 +18,8 @@ enum OfficialSchema {
             for e in errors: print("/".join(map(str, e.path)) + ": " + e.message[:200])
             print("VALID" if not errors else "INVALID")
             """
-        let result = try await ChildProcess.run("/usr/bin/python3", ["-c", script, directory.appendingPathComponent(file).path, document.path])
+        let result = try await ChildProcess.run(
+            "/usr/bin/python3", ["-c", script, directory.appendingPathComponent(file).path, document.path])
         let lines = result.output.split(separator: "\n").map(String.init)
         guard result.status == 0, let verdict = lines.last, verdict == "VALID" || verdict == "INVALID" else {
             throw TestSetupError("python3-jsonschema did not run (status \(result.status)): \(result.output.prefix(300))")

@@ -12,8 +12,10 @@ import Testing
 struct RateLimiterTests {
     @Test func bucketIsSharedAcrossTwoWorkers() async throws {
         let db = try await TestDatabase.create(label: "ratelimit")
-        let poolA = db.pool(size: 3), poolB = db.pool(size: 3)
-        let workerA = RateLimiter(database: poolA), workerB = RateLimiter(database: poolB)
+        let poolA = db.pool(size: 3)
+        let poolB = db.pool(size: 3)
+        let workerA = RateLimiter(database: poolA)
+        let workerB = RateLimiter(database: poolB)
         let limit = RateLimit.bucket("amazon:S@host:createFeed", rate: Decimal(string: "0.0083")!, burst: 15)
         // 40 concurrent takes from two workers: exactly the burst gets through.
         let waits = try await withThrowingTaskGroup(of: Double.self) { group in
@@ -34,7 +36,8 @@ struct RateLimiterTests {
     @Test func windowAllowsFivePerFiveMinutesAndSaysWhenTheNextIs() async throws {
         let db = try await TestDatabase.create(label: "ratewindow")
         let pool = db.pool(size: 2)
-        let workerA = RateLimiter(database: pool), workerB = RateLimiter(database: db.pool(size: 1))
+        let workerA = RateLimiter(database: pool)
+        let workerB = RateLimiter(database: db.pool(size: 1))
         let window = RateLimit.window("amazon:S@host:submit:JSON_LISTINGS_FEED", limit: 5, seconds: 300)
         var waits: [Double] = []
         for index in 0..<7 { waits.append(try await (index < 3 ? workerA : workerB).take([window]).wait) }
@@ -87,8 +90,10 @@ struct RateLimiterTests {
         defer { Task { await fixture.stop() } }
         // Two workers, each with its own pool and client, share the seller's quota.
         let secondPool = fixture.db!.pool(size: 1)
-        let clients = [fixture.client(rateLimiter: RateLimiter(database: fixture.pool!)),
-                       fixture.client(rateLimiter: RateLimiter(database: secondPool))]
+        let clients = [
+            fixture.client(rateLimiter: RateLimiter(database: fixture.pool!)),
+            fixture.client(rateLimiter: RateLimiter(database: secondPool)),
+        ]
         let feed = AmazonClientFixture.feed(skus: ["R-1"])
         for index in 0..<5 { _ = try await clients[index % 2].submitFeed(feed) }
         do {
@@ -102,12 +107,13 @@ struct RateLimiterTests {
         }
         let stats = await fixture.simulator.stats()
         #expect(stats.operations["createFeed"] == 5)
-        #expect(stats.operations["createFeedDocument"] == 5)   // the deferred one created no document
+        #expect(stats.operations["createFeedDocument"] == 5)  // the deferred one created no document
         await secondPool.close()
     }
 
     @Test func amazons429EmptiesTheSharedBucketForEveryWorker() async throws {
-        let fixture = try await AmazonClientFixture.start(faults: AmazonFaults(tooManyRequests: 1), database: true, label: "rate429")
+        let fixture = try await AmazonClientFixture.start(
+            faults: AmazonFaults(tooManyRequests: 1), database: true, label: "rate429")
         defer { Task { await fixture.stop() } }
         let secondPool = fixture.db!.pool(size: 1)
         let workerA = fixture.client(rateLimiter: RateLimiter(database: fixture.pool!))

@@ -13,7 +13,8 @@ struct CatalogFixture {
     static func start(_ label: String, batchSize: Int = 50_000) async throws -> CatalogFixture {
         let db = try await TestDatabase.create(label: label)
         let pool = db.pool(size: 4)
-        try await pool.execute("INSERT INTO stock_location (id, name, warehouse_code) OVERRIDING SYSTEM VALUE VALUES (1, 'WH/Online', 'ODS001')")
+        try await pool.execute(
+            "INSERT INTO stock_location (id, name, warehouse_code) OVERRIDING SYSTEM VALUE VALUES (1, 'WH/Online', 'ODS001')")
         return CatalogFixture(db: db, pool: pool, store: CatalogStore(database: pool, batchSize: batchSize))
     }
 
@@ -25,16 +26,20 @@ struct CatalogFixture {
     /// `count` listed single products SKU-1…, each priced 10.<n> USD through a one-variant template.
     @discardableResult
     func insertProducts(_ count: Int, prefix: String = "SKU", quantity: Int = 5) async throws -> [Int64] {
-        try await pool.execute("""
+        try await pool.execute(
+            """
             INSERT INTO product_template (name, brand, list_price, currency, amazon_product_type, amazon_image_version)
             SELECT $1 || '-' || g, 'Acme', 10 + g / 100.0, 'USD', 'SHIRT', 'v1' FROM generate_series(1, $2::int) g
             """, [prefix, count])
-        let ids = try await pool.query("""
+        let ids = try await pool.query(
+            """
             INSERT INTO product (default_code, name, template_id, amazon_sync_active)
             SELECT t.name, 'Product ' || t.name, t.id, true FROM product_template t WHERE t.name LIKE $1 || '-%'
             RETURNING id
-            """, [prefix]).rows.map { try $0.decode(Int64.self, "id") }
-        try await pool.execute("""
+            """, [prefix]
+        ).rows.map { try $0.decode(Int64.self, "id") }
+        try await pool.execute(
+            """
             INSERT INTO stock_quant (product_id, location_id, quantity) SELECT id, 1, $2 FROM unnest($1::bigint[]) AS t(id)
             """, [ids, quantity])
         return ids
@@ -42,16 +47,20 @@ struct CatalogFixture {
 
     /// A listed parent template with three listed variants (Red, Blue, Green).
     func insertFamily(sku: String = "SHIRT") async throws -> (template: Int64, variants: [Int64]) {
-        let template = try await pool.query("""
+        let template = try await pool.query(
+            """
             INSERT INTO product_template (name, brand, list_price, currency, default_code, amazon_product_type,
                                           amazon_variation_theme, amazon_sync_active, amazon_image_version)
             VALUES ('Shirt', 'Acme', 19.99, 'USD', $1, 'SHIRT', 'COLOR', true, 'p1') RETURNING id
-            """, [sku]).first!.decode(Int64.self, "id")
-        let variants = try await pool.query("""
+            """, [sku]
+        ).first!.decode(Int64.self, "id")
+        let variants = try await pool.query(
+            """
             INSERT INTO product (default_code, name, template_id, amazon_sync_active, variation_values)
             SELECT $1 || '-' || c, 'Shirt ' || c, $2, true, jsonb_build_object('color', c)
               FROM unnest(ARRAY['Red', 'Blue', 'Green']) AS c RETURNING id
-            """, [sku, template]).rows.map { try $0.decode(Int64.self, "id") }
+            """, [sku, template]
+        ).rows.map { try $0.decode(Int64.self, "id") }
         return (template, variants)
     }
 
@@ -67,15 +76,19 @@ struct CatalogFixture {
     /// but those whose SKU is in `rejecting`, which get an ERROR.
     static func report(for document: ListingsFeedDocument, feedID: String, rejecting: Set<String> = []) -> Data {
         let issues: [[String: Any]] = document.messages.filter { rejecting.contains($0.sku) }.map {
-            ["messageId": $0.messageID, "sku": $0.sku, "code": "90220", "severity": "ERROR",
-             "message": "'[batteries_required]' is required but not supplied."]
+            [
+                "messageId": $0.messageID, "sku": $0.sku, "code": "90220", "severity": "ERROR",
+                "message": "'[batteries_required]' is required but not supplied.",
+            ]
         }
         let failed = Set(issues.compactMap { $0["messageId"] as? Int }).count
         let report: [String: Any] = [
             "header": ["sellerId": "A2SELLER", "version": "2.0", "feedId": feedID],
             "issues": issues,
-            "summary": ["errors": issues.count, "warnings": 0, "messagesProcessed": document.messages.count,
-                        "messagesAccepted": document.messages.count - failed, "messagesInvalid": failed],
+            "summary": [
+                "errors": issues.count, "warnings": 0, "messagesProcessed": document.messages.count,
+                "messagesAccepted": document.messages.count - failed, "messagesInvalid": failed,
+            ],
         ]
         return try! JSONSerialization.data(withJSONObject: report)
     }

@@ -6,8 +6,10 @@ import Testing
 
 /// The store against a real PostgreSQL: triggers, rule 9, the batch, feeds and reports.
 @Suite struct CatalogStoreTests {
-    let builder = FeedBuilder(settings: FeedSettings(sellerID: "A2SELLER", marketplaceID: "ATVPDKIKX0DER",
-                                                     imageBaseURL: "https://img.example.com", currency: "USD"))
+    let builder = FeedBuilder(
+        settings: FeedSettings(
+            sellerID: "A2SELLER", marketplaceID: "ATVPDKIKX0DER",
+            imageBaseURL: "https://img.example.com", currency: "USD"))
 
     @Test func triggersRecordCreatesWritesStockAndUnlinks() async throws {
         let f = try await CatalogFixture.start("amztrig")
@@ -19,18 +21,23 @@ import Testing
         try await f.pool.execute("INSERT INTO stock_quant (product_id, location_id, quantity) SELECT id, 1, 4 FROM product")
         try await f.pool.execute("UPDATE stock_quant SET quantity = 6 WHERE product_id = $1", [family.variants[1]])
         try await f.pool.execute("DELETE FROM product WHERE id = $1", [family.variants[2]])
-        let ops = try await f.rows("""
+        let ops = try await f.rows(
+            """
             SELECT model_name, record_id, record_operation, operation_data::text AS data FROM amazon_product_operation ORDER BY id
             """)
         let summary = ops.map { "\($0["model_name"]!) \($0["record_operation"]!)" }
-        #expect(summary == ["product_template create"] + Array(repeating: "product_product create", count: 3)
+        #expect(
+            summary == ["product_template create"] + Array(repeating: "product_product create", count: 3)
                 + ["product_product write"] + Array(repeating: "product_product write", count: 3)
                 + ["product_product write", "product_product unlink"])
         #expect(try JSONValue.object(parsing: ops[4]["data"]!) == ["price_override": .num("17.50")])
         #expect(try JSONValue.object(parsing: ops[8]["data"]!) == ["quantity": .num("6")])
         #expect(try JSONValue.object(parsing: ops[9]["data"]!)["default_code"] == .string("SHIRT-Green"))
-        #expect(try await f.count("SELECT count(*) AS n FROM amazon_product_operation WHERE record_id = (SELECT id FROM product WHERE default_code = 'OFF-1') AND model_name = 'product_product'") == 0,
-                "a product that is not listed writes no operation")
+        #expect(
+            try await f.count(
+                "SELECT count(*) AS n FROM amazon_product_operation WHERE record_id = (SELECT id FROM product WHERE default_code = 'OFF-1') AND model_name = 'product_product'"
+            ) == 0,
+            "a product that is not listed writes no operation")
     }
 
     @Test func transformingAndMarkingAreOneTransaction() async throws {
@@ -43,7 +50,9 @@ import Testing
         struct Crash: Error {}
         await #expect(throws: Crash.self) { try await f.store.transformPending(faultBeforeMarking: { throw Crash() }) }
         #expect(try await f.count("SELECT count(*) AS n FROM amazon_product_sync") == 0, "the crashed batch wrote nothing")
-        #expect(try await f.count("SELECT count(*) AS n FROM amazon_product_operation WHERE sync_timestamp IS NULL") == 60, "and lost nothing")
+        #expect(
+            try await f.count("SELECT count(*) AS n FROM amazon_product_operation WHERE sync_timestamp IS NULL") == 60,
+            "and lost nothing")
 
         let outcome = try await f.store.transformPending()
         #expect(outcome.operations == 60 && outcome.batches == 9)
@@ -53,7 +62,10 @@ import Testing
 
         let again = try await f.store.transformPending()
         #expect(again.operations == 0 && again.syncRows == 0)
-        #expect(try await f.rows("SELECT model_name, sync_type, sync_values::text AS v FROM amazon_product_sync ORDER BY id").map { $0["v"] }
+        #expect(
+            try await f.rows("SELECT model_name, sync_type, sync_values::text AS v FROM amazon_product_sync ORDER BY id").map {
+                $0["v"]
+            }
                 == rows.map { $0["v"] }, "nothing doubled or changed")
     }
 
@@ -70,7 +82,9 @@ import Testing
         // A stock write taken by one run while the other still holds its product's
         // create is an inventory row of its own, which waits for the create (rule 7).
         #expect(try await f.count("SELECT count(*) AS n FROM amazon_product_sync WHERE sync_type = 'create'") == 300)
-        #expect(try await f.count("SELECT count(*) AS n FROM amazon_product_sync WHERE sync_type NOT IN ('create', 'inventory')") == 0)
+        #expect(
+            try await f.count("SELECT count(*) AS n FROM amazon_product_sync WHERE sync_type NOT IN ('create', 'inventory')") == 0
+        )
         await other.database.close()
     }
 
@@ -92,21 +106,32 @@ import Testing
 
         let raw = CatalogFixture.report(for: document, feedID: "50001", rejecting: ["SKU-2"])
         #expect(try await SchemaValidator.errors(in: raw, schema: SchemaValidator.reportSchema) == [])
-        let outcome = try await f.store.applyReport(feed: feed, report: try ProcessingReport.parse(raw),
-                                                    raw: String(decoding: raw, as: UTF8.self), resultDocumentID: "res-1")
+        let outcome = try await f.store.applyReport(
+            feed: feed, report: try ProcessingReport.parse(raw),
+            raw: String(decoding: raw, as: UTF8.self), resultDocumentID: "res-1")
         #expect(outcome.succeeded == 6 && outcome.failed == 1)
         // 2 products × (price, inventory, image) + 3 children × (price, inventory, relationship) + parent (relationship, image)
         #expect(outcome.followUps == 6 + 9 + 2)
-        let failure = try #require(try await f.rows("""
-            SELECT sync_status, sync_message FROM amazon_product_sync s JOIN product p ON p.id = s.record_id
-             WHERE s.model_name = 'product_product' AND p.default_code = 'SKU-2' AND s.sync_type = 'create'
-            """).first)
+        let failure = try #require(
+            try await f.rows(
+                """
+                SELECT sync_status, sync_message FROM amazon_product_sync s JOIN product p ON p.id = s.record_id
+                 WHERE s.model_name = 'product_product' AND p.default_code = 'SKU-2' AND s.sync_type = 'create'
+                """
+            ).first)
         #expect(failure["sync_status"] == "Failure")
         #expect(failure["sync_message"]?.contains("batteries_required") == true)
-        #expect(try await f.count("SELECT count(*) AS n FROM amazon_product_sync s JOIN product p ON p.id = s.record_id WHERE s.model_name = 'product_product' AND p.default_code = 'SKU-2' AND s.sync_type <> 'create'") == 0,
-                "no follow-ups for a rejected create")
-        #expect(try await f.rows("SELECT processing_status, processing_summary->>'messagesInvalid' AS invalid, report IS NOT NULL AS kept FROM amazon_feed").first.map {
-            [$0["processing_status"], $0["invalid"], $0["kept"]] } == ["DONE", "1", "t"])
+        #expect(
+            try await f.count(
+                "SELECT count(*) AS n FROM amazon_product_sync s JOIN product p ON p.id = s.record_id WHERE s.model_name = 'product_product' AND p.default_code = 'SKU-2' AND s.sync_type <> 'create'"
+            ) == 0,
+            "no follow-ups for a rejected create")
+        #expect(
+            try await f.rows(
+                "SELECT processing_status, processing_summary->>'messagesInvalid' AS invalid, report IS NOT NULL AS kept FROM amazon_feed"
+            ).first.map {
+                [$0["processing_status"], $0["invalid"], $0["kept"]]
+            } == ["DONE", "1", "t"])
 
         let next = try await f.store.nextBatch(limit: 100)
         #expect(next.count == 17)
@@ -117,7 +142,8 @@ import Testing
         #expect(relationship.listing?.parentSKU == "SHIRT")
         #expect(family.variants.count == 3)
 
-        let twice = try await f.store.applyReport(feed: feed, report: try ProcessingReport.parse(raw), raw: "", resultDocumentID: nil)
+        let twice = try await f.store.applyReport(
+            feed: feed, report: try ProcessingReport.parse(raw), raw: "", resultDocumentID: nil)
         #expect(twice.alreadyApplied)
     }
 
@@ -126,7 +152,8 @@ import Testing
         defer { Task { await f.stop() } }
         let ids = try await f.insertProducts(1)
         try await f.store.transformPending()
-        try await f.pool.execute("""
+        try await f.pool.execute(
+            """
             INSERT INTO amazon_product_sync (model_name, record_id, sync_type) VALUES ('product_product', $1, 'price')
             """, [ids[0]])
         #expect(try await f.store.nextBatch(limit: 10).map(\.type) == [.create])
@@ -143,7 +170,10 @@ import Testing
         let feed = try await f.store.recordFeed(accountID: try await insertAccount(f), document: document)
         let outcome = try await f.store.failFeed(feed, status: "FATAL", reason: "FATAL: the feed document is not valid JSON")
         #expect(outcome.failed == 4)
-        #expect(try await f.count("SELECT count(*) AS n FROM amazon_product_sync WHERE sync_status = 'Failure' AND retry_unchanged AND sync_message LIKE 'FATAL:%'") == 4)
+        #expect(
+            try await f.count(
+                "SELECT count(*) AS n FROM amazon_product_sync WHERE sync_status = 'Failure' AND retry_unchanged AND sync_message LIKE 'FATAL:%'"
+            ) == 4)
         let retry = try await f.store.transformPending()
         #expect(retry.syncRows == 4)
         #expect(try await f.store.nextBatch(limit: 100).count == 4, "retried without a new write")
@@ -158,14 +188,18 @@ import Testing
         let document = try #require(builder.build(try await f.store.nextBatch(limit: 100)).documents.first)
         _ = try await f.store.recordFeed(accountID: account, document: document)
         #expect(try await f.store.nextBatch(limit: 100).isEmpty)
-        #expect(try await f.store.releaseAbandonedFeeds(accountID: account, olderThan: 3600) == 0, "a young PREPARING feed may still be submitting")
+        #expect(
+            try await f.store.releaseAbandonedFeeds(accountID: account, olderThan: 3600) == 0,
+            "a young PREPARING feed may still be submitting")
         #expect(try await f.store.releaseAbandonedFeeds(accountID: account, olderThan: 0) == 1)
         #expect(try await f.store.nextBatch(limit: 100).count == 2, "its rows are sent again, once")
     }
 
     func insertAccount(_ f: CatalogFixture) async throws -> Int64 {
-        try await f.pool.query("""
+        try await f.pool.query(
+            """
             INSERT INTO marketplace_account (name, marketplace, settings) VALUES ('Amazon US', 'amazon', '{"seller_id": "A2SELLER"}') RETURNING id
-            """).first!.decode(Int64.self, "id")
+            """
+        ).first!.decode(Int64.self, "id")
     }
 }

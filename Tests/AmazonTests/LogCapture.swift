@@ -26,8 +26,9 @@ final class LogCapture: Sendable {
         }
         func log(event: LogEvent) {
             let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
-            capture.append("\(event.level) \(event.message) \(all.map { "\($0)=\($1)" }.sorted().joined(separator: " "))"
-                           + (event.error.map { " error=\($0)" } ?? ""))
+            capture.append(
+                "\(event.level) \(event.message) \(all.map { "\($0)=\($1)" }.sorted().joined(separator: " "))"
+                    + (event.error.map { " error=\($0)" } ?? ""))
         }
     }
 }

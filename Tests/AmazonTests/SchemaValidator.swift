@@ -41,7 +41,9 @@ enum SchemaValidator {
         let (status, output) = try await ChildProcess.run(python, ["-c", script, schemaPath, file.path])
         let lines = output.split(separator: "\n").map(String.init)
         guard lines.last?.hasPrefix("errors: ") == true else {
-            throw TestSetupError("the schema validator did not run (is python3-jsonschema installed? apt-get install python3-jsonschema): \(output.prefix(500))")
+            throw TestSetupError(
+                "the schema validator did not run (is python3-jsonschema installed? apt-get install python3-jsonschema): \(output.prefix(500))"
+            )
         }
         if status == 0 { return [] }
         return Array(lines.dropLast())

@@ -9,7 +9,8 @@ import Testing
     @Test func aHundredThousandPendingOperations() async throws {
         let f = try await CatalogFixture.start("amzvolume")
         defer { Task { await f.stop() } }
-        try await f.pool.execute("""
+        try await f.pool.execute(
+            """
             INSERT INTO product (default_code, name, amazon_sync_active) SELECT 'V-' || g, 'Volume ' || g, true FROM generate_series(1, 50000) g
             """)
         try await f.pool.execute("INSERT INTO stock_quant (product_id, location_id, quantity) SELECT id, 1, 3 FROM product")
@@ -18,8 +19,9 @@ import Testing
         let outcome = try await f.store.transformPending()
         print("transformed 100,000 operations in \(ContinuousClock.now - started)")
         #expect(outcome.operations == 100_000 && outcome.batches == 2)
-        #expect(try await f.count("SELECT count(*) AS n FROM amazon_product_sync WHERE sync_type = 'create'") == 50_000,
-                "each stock write merged into its product's create")
+        #expect(
+            try await f.count("SELECT count(*) AS n FROM amazon_product_sync WHERE sync_type = 'create'") == 50_000,
+            "each stock write merged into its product's create")
         #expect(try await f.count("SELECT count(*) AS n FROM amazon_product_sync") == 50_000)
         #expect(try await f.count("SELECT count(*) AS n FROM amazon_product_operation WHERE sync_timestamp IS NULL") == 0)
     }

@@ -1,23 +1,29 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// The operator's side of automatic mode: `jobctl schedules`, `jobctl
 /// notifications`, and manual pulls refused while `settings.automatic` is on.
 @Suite("jobctl: schedules, notifications, automatic mode", .serialized)
 struct AutomaticModeJobctlTests {
     func zortoutAccount(_ h: EndToEndHarness, automatic: Bool) async throws -> Int64 {
-        try #require(try await h.connection.query("""
-            INSERT INTO marketplace_account (name, marketplace, settings, credentials)
-            VALUES ('Zortout TH', 'zortout', jsonb_build_object('automatic', $1::boolean),
-                    '{"store_name": "s", "api_key": "k-secret-1", "api_secret": "k-secret-2"}') RETURNING id
-            """, [automatic]).first).decode(Int64.self, "id")
+        try #require(
+            try await h.connection.query(
+                """
+                INSERT INTO marketplace_account (name, marketplace, settings, credentials)
+                VALUES ('Zortout TH', 'zortout', jsonb_build_object('automatic', $1::boolean),
+                        '{"store_name": "s", "api_key": "k-secret-1", "api_secret": "k-secret-2"}') RETURNING id
+                """, [automatic]
+            ).first
+        ).decode(Int64.self, "id")
     }
 
     func nextRun(_ h: EndToEndHarness, account: Int64) async throws -> String {
-        try #require(try await h.connection.query(
-            "SELECT next_run_at::text AS t FROM marketplace_schedule WHERE account_id = $1", [account]).first?["t"] as String?)
+        try #require(
+            try await h.connection.query(
+                "SELECT next_run_at::text AS t FROM marketplace_schedule WHERE account_id = $1", [account]
+            ).first?["t"] as String?)
     }
 
     @Test("zortout pull refuses an automatic account without --force; manual runs do not move the schedule")
@@ -65,10 +71,15 @@ struct AutomaticModeJobctlTests {
 
             let set = try await h.jobctl(["schedules", "set", id, "--interval", "300"])
             #expect(set.status == 0, "\(set.output)")
-            #expect(try await h.count("SELECT interval_seconds AS n FROM marketplace_schedule WHERE id = $1::bigint", [id]) == 300)
-            #expect(try await h.count("SELECT (next_run_at <= now() + interval '300 seconds')::int AS n FROM marketplace_schedule WHERE id = $1::bigint", [id]) == 1)
+            #expect(
+                try await h.count("SELECT interval_seconds AS n FROM marketplace_schedule WHERE id = $1::bigint", [id]) == 300)
+            #expect(
+                try await h.count(
+                    "SELECT (next_run_at <= now() + interval '300 seconds')::int AS n FROM marketplace_schedule WHERE id = $1::bigint",
+                    [id]) == 1)
             #expect(try await h.jobctl(["schedules", "set", id, "--disable"]).status == 0)
-            #expect(try await h.count("SELECT (NOT enabled)::int AS n FROM marketplace_schedule WHERE id = $1::bigint", [id]) == 1)
+            #expect(
+                try await h.count("SELECT (NOT enabled)::int AS n FROM marketplace_schedule WHERE id = $1::bigint", [id]) == 1)
             #expect(try await h.jobctl(["schedules", "set", id, "--enable"]).status == 0)
             #expect(try await h.count("SELECT enabled::int AS n FROM marketplace_schedule WHERE id = $1::bigint", [id]) == 1)
 
@@ -89,7 +100,8 @@ struct AutomaticModeJobctlTests {
     func notificationsCommand() async throws {
         let h = try await EndToEndHarness.make("notifyctl")
         try await withTeardown(await h.finish()) { () async throws in
-            try await h.connection.execute("INSERT INTO marketplace_job (job_type, state) VALUES ('test.x', 'running'), ('test.y', 'running')")
+            try await h.connection.execute(
+                "INSERT INTO marketplace_job (job_type, state) VALUES ('test.x', 'running'), ('test.y', 'running')")
             try await h.connection.execute("UPDATE marketplace_job SET state = 'failed', error = 'it broke'")
             let unread = try await h.jobctl(["notifications", "--unread", "--json"])
             #expect(unread.status == 0, "\(unread.output)")

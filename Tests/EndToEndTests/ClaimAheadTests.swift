@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// Claim-ahead (`--prefetch`): jobs claimed beyond the free slots wait in the
 /// worker's buffer, holding a lease, until a slot frees up.
@@ -26,11 +26,13 @@ struct ClaimAheadTests {
             worker.signal(SIGTERM)
             #expect(await worker.waitForExit(timeout: .seconds(30)) == 0, "\(worker.output.suffix(2000))")
             #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done' AND attempts = 1") == 2)
-            #expect(try await h.count("""
-                SELECT count(*) AS n FROM marketplace_job
-                 WHERE state = 'pending' AND attempts = 0 AND locked_by IS NULL AND locked_until IS NULL
-                   AND started_at IS NULL AND next_run_at <= now() AND errors = '[]'
-                """) == 10)
+            #expect(
+                try await h.count(
+                    """
+                    SELECT count(*) AS n FROM marketplace_job
+                     WHERE state = 'pending' AND attempts = 0 AND locked_by IS NULL AND locked_until IS NULL
+                       AND started_at IS NULL AND next_run_at <= now() AND errors = '[]'
+                    """) == 10)
             #expect(try await h.count("SELECT count(*) AS n FROM test_execution") == 2)
             #expect(worker.output.contains("released_unstarted=10"))
         }
@@ -42,7 +44,8 @@ struct ClaimAheadTests {
         try await h.insertRecordJobs(12, sleepMilliseconds: 20_000)
         let victim = try h.worker(["--concurrency", "2", "--prefetch", "10", "--lease", "2", "--worker-id", "victim"])
         try await withTeardown(await h.finish([victim])) { () async throws in
-            #expect(try await eventually { try await h.count(Self.heldByWorker, ["victim"]) == 12 }, "\(victim.output.suffix(2000))")
+            #expect(
+                try await eventually { try await h.count(Self.heldByWorker, ["victim"]) == 12 }, "\(victim.output.suffix(2000))")
             // Past a lease: the buffered jobs' leases were renewed, not left to run out.
             try await Task.sleep(for: .seconds(3))
             #expect(try await h.count(Self.heldByWorker, ["victim"]) == 12)
@@ -52,12 +55,15 @@ struct ClaimAheadTests {
             try await h.connection.execute("UPDATE marketplace_job SET payload = '{\"sleep_ms\": 10}'")
             let survivor = try h.worker(["--concurrency", "4", "--lease", "2", "--worker-id", "survivor"])
             defer { survivor.terminateIfRunning() }
-            #expect(try await eventually(timeout: .seconds(60)) {
-                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 12
-            }, "\(survivor.output.suffix(2000))")
-            #expect(try await h.count("""
-                SELECT count(*) AS n FROM marketplace_job WHERE attempts = 2 AND errors::text LIKE '%lease expired: worker victim%'
-                """) == 12)
+            #expect(
+                try await eventually(timeout: .seconds(60)) {
+                    try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 12
+                }, "\(survivor.output.suffix(2000))")
+            #expect(
+                try await h.count(
+                    """
+                    SELECT count(*) AS n FROM marketplace_job WHERE attempts = 2 AND errors::text LIKE '%lease expired: worker victim%'
+                    """) == 12)
             #expect(try await h.count("SELECT count(DISTINCT job_id) AS n FROM test_execution") == 12)
             survivor.signal(SIGTERM)
             #expect(await survivor.waitForExit(timeout: .seconds(30)) == 0)
@@ -68,21 +74,31 @@ struct ClaimAheadTests {
     func cancelledBufferedJobNeverStarts() async throws {
         let h = try await EndToEndHarness.make("prefetchcancel")
         try await h.insertRecordJobs(1, sleepMilliseconds: 3000)
-        let target = try #require(try await h.connection.query("""
-            INSERT INTO marketplace_job (job_type, payload, priority) VALUES ('test.record', '{}', 1) RETURNING id
-            """).first).decode(Int64.self, "id")
+        let target = try #require(
+            try await h.connection.query(
+                """
+                INSERT INTO marketplace_job (job_type, payload, priority) VALUES ('test.record', '{}', 1) RETURNING id
+                """
+            ).first
+        ).decode(Int64.self, "id")
         let worker = try h.worker(["--concurrency", "1", "--prefetch", "5", "--worker-id", "w"])
         try await withTeardown(await h.finish([worker])) { () async throws in
             #expect(try await eventually { try await h.count(Self.buffered, ["w"]) == 1 }, "\(worker.output.suffix(2000))")
-            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE id = $1 AND state = 'running' AND started_at IS NULL",
-                                      [target]) == 1)
+            #expect(
+                try await h.count(
+                    "SELECT count(*) AS n FROM marketplace_job WHERE id = $1 AND state = 'running' AND started_at IS NULL",
+                    [target]) == 1)
             let cancel = try await h.jobctl(["cancel", String(target)])
             #expect(cancel.status == 0, "\(cancel.output)")
-            #expect(try await eventually { try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 1 })
+            #expect(
+                try await eventually { try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 1 })
             try await h.insertRecordJobs(1)
-            #expect(try await eventually { try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 2 })
+            #expect(
+                try await eventually { try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 2 })
             #expect(try await h.count("SELECT count(*) AS n FROM test_execution WHERE job_id = $1", [target]) == 0)
-            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE id = $1 AND state = 'cancelled'", [target]) == 1)
+            #expect(
+                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE id = $1 AND state = 'cancelled'", [target])
+                    == 1)
             #expect(worker.output.contains("buffered job cancelled by operator"))
             worker.signal(SIGTERM)
             #expect(await worker.waitForExit(timeout: .seconds(30)) == 0)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Docker does not run on our machines, so the compose file is checked by
 /// reading it: it parses, and everything it names exists in the repository.
@@ -10,8 +10,10 @@ struct ComposeFileTests {
     /// Parses YAML with PyYAML (python3-yaml, installed by .ci/run) and returns it as JSON.
     func load(_ file: String) async throws -> [String: Any] {
         let script = "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))"
-        let result = try await ChildProcess.run("/usr/bin/python3", ["-c", script, repositoryRoot.appendingPathComponent(file).path])
-        guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any] else {
+        let result = try await ChildProcess.run(
+            "/usr/bin/python3", ["-c", script, repositoryRoot.appendingPathComponent(file).path])
+        guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        else {
             throw TestSetupError("cannot parse \(file): \(result.output)")
         }
         return object
@@ -29,7 +31,9 @@ struct ComposeFileTests {
         let migrate = try #require(services["migrate"])
         #expect(migrate["command"] as? [String] == ["jobctl", "migrate"])
         #expect(((migrate["depends_on"] as? [String: Any])?["postgres"] as? [String: String])?["condition"] == "service_healthy")
-        #expect(((worker["depends_on"] as? [String: Any])?["migrate"] as? [String: String])?["condition"] == "service_completed_successfully")
+        #expect(
+            ((worker["depends_on"] as? [String: Any])?["migrate"] as? [String: String])?["condition"]
+                == "service_completed_successfully")
         for name in ["migrate", "worker"] {
             let environment = try #require(services[name]?["environment"] as? [String: String])
             #expect(environment["DATABASE_URL"]?.contains("@postgres:5432/") == true)
@@ -42,8 +46,9 @@ struct ComposeFileTests {
         for line in dockerfile.split(separator: "\n") where line.hasPrefix("COPY ") && !line.contains("--from") {
             let parts = line.split(separator: " ").dropFirst().dropLast()
             for source in parts {
-                #expect(FileManager.default.fileExists(atPath: repositoryRoot.appendingPathComponent(String(source)).path),
-                        "Dockerfile copies \(source), which does not exist")
+                #expect(
+                    FileManager.default.fileExists(atPath: repositoryRoot.appendingPathComponent(String(source)).path),
+                    "Dockerfile copies \(source), which does not exist")
             }
         }
         let manifest = try String(contentsOf: repositoryRoot.appendingPathComponent("Package.swift"), encoding: .utf8)

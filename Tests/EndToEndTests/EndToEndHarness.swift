@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// A database plus helpers to run the real `test-worker` and `jobctl` binaries on it.
 struct EndToEndHarness {
@@ -11,16 +11,18 @@ struct EndToEndHarness {
     static func make(_ label: String) async throws -> EndToEndHarness {
         let db = try await TestDatabase.create(label: label)
         let connection = try await db.connect()
-        try await connection.execute("""
+        try await connection.execute(
+            """
             CREATE TABLE test_execution (job_id bigint NOT NULL, attempt int NOT NULL, worker text, at timestamptz DEFAULT now())
             """)
         return EndToEndHarness(db: db, connection: connection)
     }
 
     func worker(_ arguments: [String] = [], url: String? = nil, environment: [String: String] = [:]) throws -> ChildProcess {
-        try ChildProcess(executable: "test-worker",
-                         arguments: ["run", "--database-url", url ?? db.url] + arguments,
-                         environment: environment)
+        try ChildProcess(
+            executable: "test-worker",
+            arguments: ["run", "--database-url", url ?? db.url] + arguments,
+            environment: environment)
     }
 
     func jobctl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
@@ -32,7 +34,8 @@ struct EndToEndHarness {
     }
 
     func insertRecordJobs(_ count: Int, sleepMilliseconds: Int = 0) async throws {
-        try await connection.execute("""
+        try await connection.execute(
+            """
             INSERT INTO marketplace_job (job_type, payload)
             SELECT 'test.record', jsonb_build_object('sleep_ms', $2::int) FROM generate_series(1, $1::int)
             """, [count, sleepMilliseconds])

@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// `worker run --log-format json` (and `LOG_FORMAT=json`): one JSON object per
 /// line, with the job metadata, and no payload or credential.
@@ -11,11 +11,16 @@ struct JSONLogTests {
     static let marker = "PAYLOAD-MARKER-3c1d"
 
     func run(_ h: EndToEndHarness, _ arguments: [String], environment: [String: String] = [:]) async throws -> [[String: Any]] {
-        let account = try #require(try await h.connection.query("""
-            INSERT INTO marketplace_account (name, marketplace, credentials)
-            VALUES ('logs', 'testmarket', jsonb_build_object('api_key', $1::text)) RETURNING id
-            """, [Self.secret]).first).decode(Int64.self, "id")
-        try await h.connection.execute("""
+        let account = try #require(
+            try await h.connection.query(
+                """
+                INSERT INTO marketplace_account (name, marketplace, credentials)
+                VALUES ('logs', 'testmarket', jsonb_build_object('api_key', $1::text)) RETURNING id
+                """, [Self.secret]
+            ).first
+        ).decode(Int64.self, "id")
+        try await h.connection.execute(
+            """
             INSERT INTO marketplace_job (job_type, payload, account_id, max_attempts) VALUES
               ('system.sleep', jsonb_build_object('seconds', 0, 'note', $1::text), $2, 1),
               ('system.sleep', jsonb_build_object('seconds', -1, 'note', $1::text), $2, 1)

@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("jobctl", .serialized)
 struct JobctlTests {
@@ -20,14 +20,19 @@ struct JobctlTests {
             let asked = Date()
             let runNow = try await h.jobctl(["run-now", String(id)])
             #expect(runNow.status == 0, "\(runNow.output)")
-            #expect(try await eventually(timeout: .seconds(10)) {
-                try await h.connection.query("SELECT state FROM marketplace_job WHERE id = $1", [id]).first?["state"] == "done"
-            })
+            #expect(
+                try await eventually(timeout: .seconds(10)) {
+                    try await h.connection.query("SELECT state FROM marketplace_job WHERE id = $1", [id]).first?["state"]
+                        == "done"
+                })
             // Measured from launching `jobctl run-now`, less what a jobctl process
             // takes to start and connect (timed just before), which is not the worker's latency.
-            let wake = try #require(try await h.connection.query("""
-                SELECT extract(epoch FROM started_at - $2::timestamptz)::float8 AS since_asked FROM marketplace_job WHERE id = $1
-                """, [id, asked]).first)
+            let wake = try #require(
+                try await h.connection.query(
+                    """
+                    SELECT extract(epoch FROM started_at - $2::timestamptz)::float8 AS since_asked FROM marketplace_job WHERE id = $1
+                    """, [id, asked]
+                ).first)
             let sinceAsked = try wake.decode(Double.self, "since_asked")
             #expect(sinceAsked < 1.0 + jobctlStartup, "started \(sinceAsked) s after run-now was launched")
 
@@ -37,9 +42,11 @@ struct JobctlTests {
 
             let long = try await h.jobctl(["enqueue", "test.record", "--payload", #"{"sleep_ms": 30000}"#])
             let longID = long.output.trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(try await eventually {
-                try await h.connection.query("SELECT state FROM marketplace_job WHERE id = $1::bigint", [longID]).first?["state"] == "running"
-            })
+            #expect(
+                try await eventually {
+                    try await h.connection.query("SELECT state FROM marketplace_job WHERE id = $1::bigint", [longID]).first?[
+                        "state"] == "running"
+                })
             let refused = try await h.jobctl(["run-now", longID])
             #expect(refused.status == 3)
             #expect(refused.output.contains("is running"))
@@ -48,9 +55,10 @@ struct JobctlTests {
 
             let cancel = try await h.jobctl(["cancel", longID])
             #expect(cancel.status == 0, "\(cancel.output)")
-            #expect(try await eventually {
-                worker.output.contains("job cancelled by operator")
-            })
+            #expect(
+                try await eventually {
+                    worker.output.contains("job cancelled by operator")
+                })
         }
     }
 
@@ -58,7 +66,9 @@ struct JobctlTests {
     func readingAndErrors() async throws {
         let h = try await EndToEndHarness.make("jobctlread")
         try await withTeardown(await h.finish()) {
-            let id = try await h.jobctl(["enqueue", "system.sleep", "--payload", #"{"seconds": 1}"#, "--name", "nap", "--priority=-2"])
+            let id = try await h.jobctl([
+                "enqueue", "system.sleep", "--payload", #"{"seconds": 1}"#, "--name", "nap", "--priority=-2",
+            ])
             #expect(id.status == 0)
             let jobID = id.output.trimmingCharacters(in: .whitespacesAndNewlines)
 
@@ -90,7 +100,8 @@ struct JobctlTests {
             #expect(cancelDone.status == 0)
             let cancelAgain = try await h.jobctl(["cancel", jobID])
             #expect(cancelAgain.status == 3 && cancelAgain.output.contains("already cancelled"))
-            let unreachable = try await ChildProcess.run("jobctl", ["list", "--database-url", "postgresql://nobody@127.0.0.1:1/none"])
+            let unreachable = try await ChildProcess.run(
+                "jobctl", ["list", "--database-url", "postgresql://nobody@127.0.0.1:1/none"])
             #expect(unreachable.status == 5 && unreachable.output.contains("cannot reach the database"))
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// Schedules run by real worker processes: no leader, exactly one run per
 /// slot, a killed process changes nothing, long jobs are not piled up.
@@ -9,9 +9,12 @@ import TestSupport
 struct ScheduleProcessTests {
     /// Seconds from the database's clock to `t0` (negative once passed).
     func secondsUntil(_ h: EndToEndHarness, _ t0: Date, plus offset: Double) async throws -> Double {
-        try #require(try await h.connection.query(
-            "SELECT extract(epoch FROM $1::timestamptz + make_interval(secs => $2) - now())::float8 AS s", [t0, offset]).first)
-            .decode(Double.self, "s")
+        try #require(
+            try await h.connection.query(
+                "SELECT extract(epoch FROM $1::timestamptz + make_interval(secs => $2) - now())::float8 AS s", [t0, offset]
+            ).first
+        )
+        .decode(Double.self, "s")
     }
 
     func waitUntil(_ h: EndToEndHarness, _ t0: Date, plus offset: Double) async throws {
@@ -20,25 +23,35 @@ struct ScheduleProcessTests {
     }
 
     func automaticAccount(_ h: EndToEndHarness, automatic: Bool = true) async throws -> Int64 {
-        try #require(try await h.connection.query("""
-            INSERT INTO marketplace_account (name, marketplace, settings)
-            VALUES ('scheduled', 'testmarket', jsonb_build_object('automatic', $1::boolean)) RETURNING id
-            """, [automatic]).first).decode(Int64.self, "id")
+        try #require(
+            try await h.connection.query(
+                """
+                INSERT INTO marketplace_account (name, marketplace, settings)
+                VALUES ('scheduled', 'testmarket', jsonb_build_object('automatic', $1::boolean)) RETURNING id
+                """, [automatic]
+            ).first
+        ).decode(Int64.self, "id")
     }
 
-    @Test("three worker processes over 5 intervals of 2 s enqueue exactly 5 runs per schedule; kill -9 of the last enqueuer changes nothing")
+    @Test(
+        "three worker processes over 5 intervals of 2 s enqueue exactly 5 runs per schedule; kill -9 of the last enqueuer changes nothing"
+    )
     func threeProcessesExactlyOncePerSlot() async throws {
         let h = try await EndToEndHarness.make("sched3")
         let account = try await automaticAccount(h)
         // Two system schedules and one account schedule; the first slot in 3 s, time for the processes to start.
-        let t0 = try #require(try await h.connection.query("SELECT date_trunc('second', now()) + interval '3 seconds' AS t").first)
-            .decode(Date.self, "t")
-        let ids = try await h.connection.query("""
+        let t0 = try #require(
+            try await h.connection.query("SELECT date_trunc('second', now()) + interval '3 seconds' AS t").first
+        )
+        .decode(Date.self, "t")
+        let ids = try await h.connection.query(
+            """
             INSERT INTO marketplace_schedule (account_id, job_type, payload, interval_seconds, next_run_at)
             VALUES (NULL, 'test.record', '{}', 2, $1), (NULL, 'test.record', '{"sleep_ms": 10}', 2, $1),
                    ($2, 'test.record', '{}', 2, $1)
             RETURNING id
-            """, [t0, account]).rows.map { try $0.decode(Int64.self, "id") }
+            """, [t0, account]
+        ).rows.map { try $0.decode(Int64.self, "id") }
         let names = ["w1", "w2", "w3"]
         let processes = try names.map { try h.worker(["--worker-id", $0, "--lease", "2", "--concurrency", "4"]) }
         let workers = Dictionary(uniqueKeysWithValues: zip(names, processes))
@@ -46,9 +59,12 @@ struct ScheduleProcessTests {
 
             // After the third slot, kill -9 whichever process enqueued the latest run.
             try await waitUntil(h, t0, plus: 4.6)
-            let last = try #require(try await h.connection.query("""
-                SELECT last_enqueued_by FROM marketplace_schedule WHERE id = ANY($1) ORDER BY last_enqueued_at DESC LIMIT 1
-                """, [ids]).first?["last_enqueued_by"] as String?)
+            let last = try #require(
+                try await h.connection.query(
+                    """
+                    SELECT last_enqueued_by FROM marketplace_schedule WHERE id = ANY($1) ORDER BY last_enqueued_at DESC LIMIT 1
+                    """, [ids]
+                ).first?["last_enqueued_by"] as String?)
             let victim = try #require(workers[last])
             victim.signal(SIGKILL)
             _ = await victim.waitForExit()
@@ -57,38 +73,51 @@ struct ScheduleProcessTests {
             try await waitUntil(h, t0, plus: 9)
             try await h.connection.execute("UPDATE marketplace_schedule SET enabled = false WHERE id = ANY($1)", [ids])
             for id in ids {
-                let runs = try await h.connection.query("""
+                let runs = try await h.connection.query(
+                    """
                     SELECT floor(extract(epoch FROM created_at - $2::timestamptz) / 2)::int AS slot
                       FROM marketplace_job WHERE name = 'schedule ' || $1 ORDER BY id
-                    """, [id, t0]).rows.map { try $0.decode(Int.self, "slot") }
+                    """, [id, t0]
+                ).rows.map { try $0.decode(Int.self, "slot") }
                 #expect(runs == [0, 1, 2, 3, 4], "schedule \(id): runs in slots \(runs)")
                 #expect(try await h.count("SELECT run_count AS n FROM marketplace_schedule WHERE id = $1", [id]) == 5)
             }
-            #expect(try await h.count("SELECT count(DISTINCT last_enqueued_by) AS n FROM marketplace_schedule WHERE id = ANY($1)", [ids]) >= 1)
+            #expect(
+                try await h.count(
+                    "SELECT count(DISTINCT last_enqueued_by) AS n FROM marketplace_schedule WHERE id = ANY($1)", [ids]) >= 1)
             #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE account_id = $1", [account]) == 5)
             // Every scheduled job runs, the killed process's ones after their lease ran out.
-            #expect(try await eventually(timeout: .seconds(60)) {
-                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 15
-            }, "\(processes.map { $0.output.suffix(800) })")
+            #expect(
+                try await eventually(timeout: .seconds(60)) {
+                    try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 15
+                }, "\(processes.map { $0.output.suffix(800) })")
         }
     }
 
     @Test("a schedule whose job runs longer than the interval is skipped, not piled up")
     func longJobIsSkipped() async throws {
         let h = try await EndToEndHarness.make("schedlong")
-        let t0 = try #require(try await h.connection.query("SELECT date_trunc('second', now()) + interval '2 seconds' AS t").first)
-            .decode(Date.self, "t")
-        let id = try #require(try await h.connection.query("""
-            INSERT INTO marketplace_schedule (job_type, payload, interval_seconds, next_run_at)
-            VALUES ('test.record', '{"sleep_ms": 7000}', 2, $1) RETURNING id
-            """, [t0]).first).decode(Int64.self, "id")
+        let t0 = try #require(
+            try await h.connection.query("SELECT date_trunc('second', now()) + interval '2 seconds' AS t").first
+        )
+        .decode(Date.self, "t")
+        let id = try #require(
+            try await h.connection.query(
+                """
+                INSERT INTO marketplace_schedule (job_type, payload, interval_seconds, next_run_at)
+                VALUES ('test.record', '{"sleep_ms": 7000}', 2, $1) RETURNING id
+                """, [t0]
+            ).first
+        ).decode(Int64.self, "id")
         let a = try h.worker(["--worker-id", "a", "--concurrency", "4"])
         let b = try h.worker(["--worker-id", "b", "--concurrency", "4"])
         try await withTeardown(await h.finish([a, b])) { () async throws in
             // Slots t0 + 0 (runs, for 7 s), + 2 and + 4 (skipped).
             try await waitUntil(h, t0, plus: 5)
-            let row = try #require(try await h.connection.query(
-                "SELECT run_count, skip_count FROM marketplace_schedule WHERE id = $1", [id]).first)
+            let row = try #require(
+                try await h.connection.query(
+                    "SELECT run_count, skip_count FROM marketplace_schedule WHERE id = $1", [id]
+                ).first)
             #expect(try row.decode(Int.self, "run_count") == 1)
             #expect(try row.decode(Int.self, "skip_count") == 2)
             #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE name = 'schedule ' || $1", [id]) == 1)
@@ -100,7 +129,8 @@ struct ScheduleProcessTests {
     func automaticOffRunsNothing() async throws {
         let h = try await EndToEndHarness.make("schedoff")
         let account = try await automaticAccount(h, automatic: false)
-        try await h.connection.execute("""
+        try await h.connection.execute(
+            """
             INSERT INTO marketplace_schedule (account_id, job_type, interval_seconds, next_run_at)
             VALUES ($1, 'test.record', 1, now())
             """, [account])
@@ -108,10 +138,13 @@ struct ScheduleProcessTests {
         try await withTeardown(await h.finish([worker])) { () async throws in
             try await Task.sleep(for: .seconds(3))
             #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job") == 0)
-            try await h.connection.execute("UPDATE marketplace_account SET settings = '{\"automatic\": true}' WHERE id = $1", [account])
-            #expect(try await eventually(timeout: .seconds(20)) {
-                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE account_id = $1 AND state = 'done'", [account]) >= 1
-            }, "\(worker.output.suffix(2000))")
+            try await h.connection.execute(
+                "UPDATE marketplace_account SET settings = '{\"automatic\": true}' WHERE id = $1", [account])
+            #expect(
+                try await eventually(timeout: .seconds(20)) {
+                    try await h.count(
+                        "SELECT count(*) AS n FROM marketplace_job WHERE account_id = $1 AND state = 'done'", [account]) >= 1
+                }, "\(worker.output.suffix(2000))")
         }
     }
 }

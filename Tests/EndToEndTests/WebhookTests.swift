@@ -1,8 +1,8 @@
 import Foundation
 import MarketplaceSim
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// A job that fails for good, end to end: the notification row, and the
 /// account's webhook digest POSTed to a receiver on 127.0.0.1.
@@ -11,16 +11,21 @@ struct WebhookTests {
     static let secret = "cred-SECRET-0f9a8b7c"
 
     func hookedAccount(_ h: EndToEndHarness, _ receiver: WebhookReceiver) async throws -> Int64 {
-        try #require(try await h.connection.query("""
-            INSERT INTO marketplace_account (name, marketplace, settings, credentials)
-            VALUES ('Shop TH', 'testmarket', jsonb_build_object('webhook_url', $1::text, 'base_url', 'http://example.invalid'),
-                    jsonb_build_object('api_key', $2::text)) RETURNING id
-            """, [receiver.url.absoluteString, Self.secret]).first).decode(Int64.self, "id")
+        try #require(
+            try await h.connection.query(
+                """
+                INSERT INTO marketplace_account (name, marketplace, settings, credentials)
+                VALUES ('Shop TH', 'testmarket', jsonb_build_object('webhook_url', $1::text, 'base_url', 'http://example.invalid'),
+                        jsonb_build_object('api_key', $2::text)) RETURNING id
+                """, [receiver.url.absoluteString, Self.secret]
+            ).first
+        ).decode(Int64.self, "id")
     }
 
     /// Jobs that fail at once: `system.sleep` refuses a negative duration.
     func failingJobs(_ h: EndToEndHarness, account: Int64, count: Int) async throws {
-        try await h.connection.execute("""
+        try await h.connection.execute(
+            """
             INSERT INTO marketplace_job (job_type, payload, account_id, max_attempts)
             SELECT 'system.sleep', '{"seconds": -1}', $1, 1 FROM generate_series(1, $2::int)
             """, [account, count])
@@ -38,7 +43,9 @@ struct WebhookTests {
         let worker = try h.worker(["--worker-id", "hook"])
         try await withTeardown(await (receiver.stop(), h.finish([worker]))) { () async throws in
             try await failingJobs(h, account: account, count: 1)
-            #expect(try await eventually(timeout: .seconds(30)) { await receiver.deliveries().count >= 1 }, "\(worker.output.suffix(2000))")
+            #expect(
+                try await eventually(timeout: .seconds(30)) { await receiver.deliveries().count >= 1 },
+                "\(worker.output.suffix(2000))")
             try await Task.sleep(for: .seconds(2))
             let deliveries = await receiver.deliveries()
             #expect(deliveries.count == 1)
@@ -67,15 +74,19 @@ struct WebhookTests {
         let worker = try h.worker(["--worker-id", "hook", "--retry-base", "0.2"])
         try await withTeardown(await (receiver.stop(), h.finish([worker]))) { () async throws in
             try await failingJobs(h, account: account, count: 1)
-            #expect(try await eventually(timeout: .seconds(30)) { await receiver.deliveries().count >= 2 }, "\(worker.output.suffix(2000))")
+            #expect(
+                try await eventually(timeout: .seconds(30)) { await receiver.deliveries().count >= 2 },
+                "\(worker.output.suffix(2000))")
             let bodies = await receiver.deliveries().map(\.body)
             #expect(bodies[0] == bodies[1])
-            #expect(try await eventually {
-                try await h.count("""
-                    SELECT count(*) AS n FROM marketplace_job
-                     WHERE job_type = 'system.deliver_webhook' AND state = 'done' AND attempts = 2
-                    """) == 1
-            })
+            #expect(
+                try await eventually {
+                    try await h.count(
+                        """
+                        SELECT count(*) AS n FROM marketplace_job
+                         WHERE job_type = 'system.deliver_webhook' AND state = 'done' AND attempts = 2
+                        """) == 1
+                })
         }
     }
 
@@ -87,9 +98,10 @@ struct WebhookTests {
         let worker = try h.worker(["--worker-id", "storm", "--concurrency", "20"])
         try await withTeardown(await (receiver.stop(), h.finish([worker]))) { () async throws in
             try await failingJobs(h, account: account, count: 500)
-            #expect(try await eventually(timeout: .seconds(30)) {
-                try await h.count("SELECT count(*) AS n FROM marketplace_notification") == 500
-            })
+            #expect(
+                try await eventually(timeout: .seconds(30)) {
+                    try await h.count("SELECT count(*) AS n FROM marketplace_notification") == 500
+                })
             // The first digest goes out at once; the rest wait for the 60 s rate limit.
             func delivered() async throws -> Int {
                 var total = 0
@@ -98,8 +110,9 @@ struct WebhookTests {
                 }
                 return total
             }
-            #expect(try await eventually(timeout: .seconds(120), every: .milliseconds(500)) { try await delivered() == 500 },
-                    "\(worker.output.suffix(2000))")
+            #expect(
+                try await eventually(timeout: .seconds(120), every: .milliseconds(500)) { try await delivered() == 500 },
+                "\(worker.output.suffix(2000))")
             let deliveries = await receiver.deliveries()
             #expect(deliveries.count <= 2, "\(deliveries.count) POSTs")
             if deliveries.count == 2 {
@@ -108,7 +121,9 @@ struct WebhookTests {
                 // which a loaded machine can delay by a second or two each.
                 #expect(deliveries[1].receivedAt.timeIntervalSince(deliveries[0].receivedAt) >= 55)
             }
-            let ids = try deliveries.flatMap { try (digest($0)["notifications"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int } }
+            let ids = try deliveries.flatMap {
+                try (digest($0)["notifications"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+            }
             #expect(Set(ids).count == 500)
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// The worker as operators run it: separate processes, signals, crashes.
 @Suite("Worker processes", .serialized)
@@ -28,21 +28,26 @@ struct WorkerProcessTests {
         try await h.insertRecordJobs(4, sleepMilliseconds: 20_000)
         let victim = try h.worker(["--concurrency", "4", "--lease", "2", "--worker-id", "victim"])
         try await withTeardown(await h.finish([victim])) {
-            #expect(try await eventually {
-                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running' AND locked_by = 'victim'") == 4
-            })
+            #expect(
+                try await eventually {
+                    try await h.count(
+                        "SELECT count(*) AS n FROM marketplace_job WHERE state = 'running' AND locked_by = 'victim'") == 4
+                })
             victim.signal(SIGKILL)
             _ = await victim.waitForExit()
             // The survivor takes short jobs only after the rescue, so make the rescued ones quick.
             try await h.connection.execute("UPDATE marketplace_job SET payload = '{\"sleep_ms\": 10}'")
             let survivor = try h.worker(["--concurrency", "4", "--lease", "2", "--worker-id", "survivor"])
             defer { survivor.terminateIfRunning() }
-            #expect(try await eventually(timeout: .seconds(60)) {
-                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 4
-            }, "\(survivor.output.suffix(2000))")
-            #expect(try await h.count("""
-                SELECT count(*) AS n FROM marketplace_job WHERE attempts = 2 AND errors::text LIKE '%lease expired: worker victim%'
-                """) == 4)
+            #expect(
+                try await eventually(timeout: .seconds(60)) {
+                    try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 4
+                }, "\(survivor.output.suffix(2000))")
+            #expect(
+                try await h.count(
+                    """
+                    SELECT count(*) AS n FROM marketplace_job WHERE attempts = 2 AND errors::text LIKE '%lease expired: worker victim%'
+                    """) == 4)
             #expect(try await h.count("SELECT count(DISTINCT job_id) AS n FROM test_execution WHERE worker LIKE 'worker%'") == 4)
             survivor.signal(SIGTERM)
             #expect(await survivor.waitForExit(timeout: .seconds(30)) == 0)
@@ -55,9 +60,10 @@ struct WorkerProcessTests {
         try await h.insertRecordJobs(2, sleepMilliseconds: 1500)
         let worker = try h.worker(["--concurrency", "2", "--shutdown-grace", "20"])
         try await withTeardown(await h.finish([worker])) {
-            #expect(try await eventually {
-                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running'") == 2
-            })
+            #expect(
+                try await eventually {
+                    try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running'") == 2
+                })
             try await h.insertRecordJobs(10)
             worker.signal(SIGTERM)
             #expect(await worker.waitForExit(timeout: .seconds(30)) == 0, "\(worker.output.suffix(2000))")
@@ -73,15 +79,18 @@ struct WorkerProcessTests {
         try await h.insertRecordJobs(3, sleepMilliseconds: 60_000)
         let worker = try h.worker(["--concurrency", "3", "--shutdown-grace", "1"])
         try await withTeardown(await h.finish([worker])) { () async throws in
-            #expect(try await eventually {
-                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running'") == 3
-            })
+            #expect(
+                try await eventually {
+                    try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running'") == 3
+                })
             worker.signal(SIGTERM)
             #expect(await worker.waitForExit(timeout: .seconds(30)) == 0, "\(worker.output.suffix(2000))")
-            #expect(try await h.count("""
-                SELECT count(*) AS n FROM marketplace_job
-                 WHERE state = 'pending' AND attempts = 0 AND locked_by IS NULL AND next_run_at <= now()
-                """) == 3)
+            #expect(
+                try await h.count(
+                    """
+                    SELECT count(*) AS n FROM marketplace_job
+                     WHERE state = 'pending' AND attempts = 0 AND locked_by IS NULL AND next_run_at <= now()
+                    """) == 3)
             #expect(try await h.count("SELECT count(*) AS n FROM test_execution") == 0)
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
 import JobQueue
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// Whatever the ERP inserts, the worker answers with a clear error or the
 /// right state, and goes on to the next job.
@@ -16,10 +16,12 @@ struct BadInputTests {
             let nullPayload = try await h.insert("test.shape", "null")
             let wrongShape = try await h.insert("test.shape", #"{"items": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": "two"}]}"#)
             let missingField = try await h.insert("test.shape", #"{"items": [{"qty": 1}]}"#)
-            let items = (0..<20_000).map { #"{"sku": "SKU-\#($0)-padding-padding-padding-padding", "qty": \#($0)}"# }.joined(separator: ",")
+            let items = (0..<20_000).map { #"{"sku": "SKU-\#($0)-padding-padding-padding-padding", "qty": \#($0)}"# }.joined(
+                separator: ",")
             let big = try await h.insert("test.shape", #"{"items": [\#(items)]}"#)
-            #expect(try await h.connection.query("SELECT octet_length(payload::text) AS n FROM marketplace_job WHERE id = $1", [big])
-                .first.map { try $0.decode(Int.self, "n") } ?? 0 > 1_000_000)
+            #expect(
+                try await h.connection.query("SELECT octet_length(payload::text) AS n FROM marketplace_job WHERE id = $1", [big])
+                    .first.map { try $0.decode(Int.self, "n") } ?? 0 > 1_000_000)
 
             // The database refuses a negative max_attempts, SQL NULL payload and an empty type outright.
             for (sql, state) in [
@@ -68,14 +70,19 @@ struct BadInputTests {
             try await h.drain(testRegistry(), h.configuration(concurrency: 1))
             let row = try await h.job(tooDeep)
             #expect(row["state"] == "failed" && row["attempts"] == "1")
-            #expect(row["error"] == "invalid payload for test.shape: nested too deeply: 4001 levels of arrays and objects, and at most 512 can be decoded")
+            #expect(
+                row["error"]
+                    == "invalid payload for test.shape: nested too deeply: 4001 levels of arrays and objects, and at most 512 can be decoded"
+            )
             // 512 levels (the object and 511 arrays) still decode.
             #expect(try await h.state(atLimit) == "done")
             // jobctl enqueue says the same before the job is stored.
             var job = JobAdmin.NewJob(jobType: "test.shape")
             job.payload = deep
             let refusal = await #expect(throws: JobAdminError.self) { try await JobAdmin(connection: h.connection).enqueue(job) }
-            #expect(refusal?.description == "the payload is nested too deeply: 4001 levels of arrays and objects, and at most 512 can be decoded")
+            #expect(
+                refusal?.description
+                    == "the payload is nested too deeply: 4001 levels of arrays and objects, and at most 512 can be decoded")
         }
     }
 
@@ -83,6 +90,8 @@ struct BadInputTests {
     func nestingDepthIgnoresStrings() {
         #expect(DecodingErrorText.nestingDepth(Data(#"{"a": [[1], {"b": "[[[[{"}], "c": "\"[["}"#.utf8)) == 3)
         #expect(DecodingErrorText.nestingDepth(Data("42".utf8)) == 0)
-        #expect(DecodingErrorText.tooDeep(Data((String(repeating: "[", count: 512) + String(repeating: "]", count: 512)).utf8)) == nil)
+        #expect(
+            DecodingErrorText.tooDeep(Data((String(repeating: "[", count: 512) + String(repeating: "]", count: 512)).utf8)) == nil
+        )
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import JobQueue
 import Postgres
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Counts batch handler calls and the size of each.
 final class BatchLog: Sendable {
@@ -25,7 +25,9 @@ struct DoublingBatchJob: BatchJobHandler {
             throw JobError.permanent("the catalog read failed for the whole batch")
         }
         return batch.map { job in
-            job.payload.n < 0 ? .failure(.permanent("n must not be negative, got \(job.payload.n)")) : .success(Result(doubled: job.payload.n * 2))
+            job.payload.n < 0
+                ? .failure(.permanent("n must not be negative, got \(job.payload.n)"))
+                : .success(Result(doubled: job.payload.n * 2))
         }
     }
 }
@@ -47,7 +49,8 @@ struct BatchTests {
     }
 
     private func insert(_ h: WorkerHarness, count: Int, payload: String = "jsonb_build_object('n', i)") async throws {
-        try await h.connection.execute("""
+        try await h.connection.execute(
+            """
             INSERT INTO marketplace_job (job_type, payload) SELECT 'test.batch_double', \(payload) FROM generate_series(1, $1::int) AS i
             """, [count])
     }
@@ -60,11 +63,13 @@ struct BatchTests {
             try await insert(h, count: 100)
             try await h.drain(registry(log), batchConfiguration(h))
             #expect(log.callSizes == [100])
-            let rows = try await h.connection.query("""
+            let rows = try await h.connection.query(
+                """
                 SELECT count(*) FILTER (WHERE state = 'done' AND attempts = 1 AND (result->>'doubled')::int = 2 * (payload->>'n')::int
                                           AND started_at IS NOT NULL AND started_at <= finished_at) AS good,
                        count(*) AS n FROM marketplace_job
-                """).first
+                """
+            ).first
             #expect(rows?["good"] == "100")
             #expect(rows?["n"] == "100")
         }
@@ -87,8 +92,10 @@ struct BatchTests {
             let negativeRow = try await h.job(negative)
             #expect(negativeRow["state"] == "failed")
             #expect(negativeRow["error"] == "n must not be negative, got -1")
-            #expect(try await h.connection.query(
-                "SELECT count(*) AS n FROM marketplace_job WHERE state = 'done' AND attempts = 1").first?["n"] == "98")
+            #expect(
+                try await h.connection.query(
+                    "SELECT count(*) AS n FROM marketplace_job WHERE state = 'done' AND attempts = 1"
+                ).first?["n"] == "98")
         }
     }
 
@@ -103,16 +110,20 @@ struct BatchTests {
             configuration.prefetch = 0
             let worker = h.background(registry(log), configuration)
             defer { worker.cancel() }
-            #expect(try await eventually {
-                try await h.connection.query("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'").first?["n"] == "20"
-            })
+            #expect(
+                try await eventually {
+                    try await h.connection.query("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'").first?["n"]
+                        == "20"
+                })
             #expect(log.callSizes.first == 20)
             #expect(log.callSizes.reduce(0, +) == 40, "each job ran twice: \(log.callSizes)")
-            let rows = try await h.connection.query("""
+            let rows = try await h.connection.query(
+                """
                 SELECT count(*) AS n FROM marketplace_job
                  WHERE state = 'done' AND attempts = 2 AND jsonb_array_length(errors) = 1
                    AND errors->0->>'kind' = 'retry' AND errors->0->>'error' LIKE '%catalog read failed%'
-                """).first
+                """
+            ).first
             #expect(rows?["n"] == "20")
         }
     }

@@ -29,7 +29,9 @@ enum ClaimSQLText {
         }
         guard depth == 0 else { throw Unrecognised(missing: "the ) closing WITH next AS (") }
         let pick = String(text[open.upperBound..<text.index(before: index)]).trimmingCharacters(in: .whitespaces)
-        guard let update = text.range(of: "UPDATE marketplace_job j") else { throw Unrecognised(missing: "UPDATE marketplace_job j") }
+        guard let update = text.range(of: "UPDATE marketplace_job j") else {
+            throw Unrecognised(missing: "UPDATE marketplace_job j")
+        }
         guard let end = text.range(of: "WHERE j.id = next.id", range: update.lowerBound..<text.endIndex) else {
             throw Unrecognised(missing: "WHERE j.id = next.id")
         }

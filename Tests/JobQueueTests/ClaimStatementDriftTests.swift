@@ -1,7 +1,8 @@
 import Foundation
-@testable import JobQueue
-import Testing
 import TestSupport
+import Testing
+
+@testable import JobQueue
 
 /// The pgbench ceiling scripts (`bench/pgbench/*.sql`) claim with a copy of
 /// the worker's claim statement, so the benchmark's "share of the ceiling" is
@@ -39,9 +40,18 @@ import TestSupport
 
     @Test("the normaliser ignores layout and comments but not a changed guard")
     func normaliserSeesOnlyMeaning() throws {
-        let a = try ClaimSQLText.parts(of: "-- c\nWITH next AS (SELECT id FROM t\n WHERE state = 'pending' ) UPDATE marketplace_job j SET a = 1\n  FROM next WHERE j.id = next.id")
-        let b = try ClaimSQLText.parts(of: "WITH next AS ( SELECT id   FROM t WHERE state = 'pending') UPDATE marketplace_job j SET a = 1 FROM next WHERE j.id = next.id -- x")
-        let c = try ClaimSQLText.parts(of: "WITH next AS (SELECT id FROM t WHERE state = 'running') UPDATE marketplace_job j SET a = 1 FROM next WHERE j.id = next.id")
+        let a = try ClaimSQLText.parts(
+            of:
+                "-- c\nWITH next AS (SELECT id FROM t\n WHERE state = 'pending' ) UPDATE marketplace_job j SET a = 1\n  FROM next WHERE j.id = next.id"
+        )
+        let b = try ClaimSQLText.parts(
+            of:
+                "WITH next AS ( SELECT id   FROM t WHERE state = 'pending') UPDATE marketplace_job j SET a = 1 FROM next WHERE j.id = next.id -- x"
+        )
+        let c = try ClaimSQLText.parts(
+            of:
+                "WITH next AS (SELECT id FROM t WHERE state = 'running') UPDATE marketplace_job j SET a = 1 FROM next WHERE j.id = next.id"
+        )
         #expect(a.pick == b.pick && a.update == b.update)
         #expect(a.pick != c.pick)
     }

@@ -1,8 +1,8 @@
 import Foundation
 import JobQueue
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// The failure trigger: one notification per job that fails for good, one
 /// NOTIFY per statement, one pending webhook delivery per account.
@@ -12,35 +12,47 @@ struct NotificationSQLTests {
     func failuresNotify() async throws {
         let h = try await WorkerHarness.make("notify")
         try await withTeardown(await h.finish()) { () async throws in
-            let hooked = try #require(try await h.connection.query("""
-                INSERT INTO marketplace_account (name, marketplace, settings, credentials)
-                VALUES ('hooked', 'testmarket', '{"webhook_url": "http://127.0.0.1:9/hook"}', '{"token": "s3cr3t-token"}') RETURNING id
-                """).first).decode(Int64.self, "id")
-            let plain = try #require(try await h.connection.query(
-                "INSERT INTO marketplace_account (name, marketplace) VALUES ('plain', 'testmarket') RETURNING id").first).decode(Int64.self, "id")
-            try await h.connection.execute("""
+            let hooked = try #require(
+                try await h.connection.query(
+                    """
+                    INSERT INTO marketplace_account (name, marketplace, settings, credentials)
+                    VALUES ('hooked', 'testmarket', '{"webhook_url": "http://127.0.0.1:9/hook"}', '{"token": "s3cr3t-token"}') RETURNING id
+                    """
+                ).first
+            ).decode(Int64.self, "id")
+            let plain = try #require(
+                try await h.connection.query(
+                    "INSERT INTO marketplace_account (name, marketplace) VALUES ('plain', 'testmarket') RETURNING id"
+                ).first
+            ).decode(Int64.self, "id")
+            try await h.connection.execute(
+                """
                 INSERT INTO marketplace_job (job_type, account_id, state) VALUES
                   ('test.a', $1, 'running'), ('test.b', $1, 'running'), ('test.c', $2, 'running'), ('test.d', NULL, 'running'),
                   ('test.e', $1, 'running')
                 """, [hooked, plain])
-            let listener = PostgresListener(configuration: h.db.configuration, channels: [NotificationAdmin.channel], onError: { _ in })
+            let listener = PostgresListener(
+                configuration: h.db.configuration, channels: [NotificationAdmin.channel], onError: { _ in })
             listener.start()
             defer { listener.stop() }
             var events = listener.events.makeAsyncIterator()
             #expect(await events.next() == .connected)
 
-            try await h.connection.execute("""
+            try await h.connection.execute(
+                """
                 UPDATE marketplace_job SET state = 'failed', error = 'boom ' || job_type, finished_at = now()
                  WHERE job_type IN ('test.a', 'test.b', 'test.c', 'test.d')
                 """)
             #expect(await events.next() == .notification(channel: NotificationAdmin.channel, payload: "4"))
             let rows = try await h.connection.query(
-                "SELECT account_id, job_type, severity, message FROM marketplace_notification ORDER BY job_id").rows
+                "SELECT account_id, job_type, severity, message FROM marketplace_notification ORDER BY job_id"
+            ).rows
             #expect(rows.map { $0["job_type"] } == ["test.a", "test.b", "test.c", "test.d"])
             #expect(rows.allSatisfy { $0["severity"] == "error" })
             #expect(rows.first?["message"]?.contains("failed: boom test.a") == true)
             let hooks = try await h.connection.query(
-                "SELECT account_id, state, unique_key FROM marketplace_job WHERE job_type = 'system.deliver_webhook'").rows
+                "SELECT account_id, state, unique_key FROM marketplace_job WHERE job_type = 'system.deliver_webhook'"
+            ).rows
             #expect(hooks.count == 1)
             #expect(try hooks.first?.decode(Int64.self, "account_id") == hooked)
 
@@ -51,10 +63,13 @@ struct NotificationSQLTests {
             #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE job_type = 'system.deliver_webhook'") == 1)
 
             // A delivery that fails for good is notified, but starts no new delivery (no loop).
-            try await h.connection.execute("""
+            try await h.connection.execute(
+                """
                 UPDATE marketplace_job SET state = 'failed', error = 'webhook down' WHERE job_type = 'system.deliver_webhook'
                 """)
-            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_notification WHERE job_type = 'system.deliver_webhook'") == 1)
+            #expect(
+                try await h.count("SELECT count(*) AS n FROM marketplace_notification WHERE job_type = 'system.deliver_webhook'")
+                    == 1)
             #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE job_type = 'system.deliver_webhook'") == 1)
         }
     }
@@ -63,7 +78,8 @@ struct NotificationSQLTests {
     func acknowledge() async throws {
         let h = try await WorkerHarness.make("notifyack")
         try await withTeardown(await h.finish()) { () async throws in
-            try await h.connection.execute("""
+            try await h.connection.execute(
+                """
                 INSERT INTO marketplace_notification (message) SELECT 'n' || i FROM generate_series(1, 3) i
                 """)
             let admin = NotificationAdmin(connection: h.connection)

@@ -1,8 +1,8 @@
 import Foundation
 import JobQueue
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// Each row of the outcomes table in the README, against a real database.
 @Suite("Job outcomes")
@@ -53,14 +53,17 @@ struct OutcomeTests {
                 // Between attempts 1 and 2 the row waits 3 s, pending with one attempt
                 // spent: read it then (polling, so no worker timing is assumed).
                 var gap: Double?
-                #expect(try await eventually(every: .milliseconds(20)) {
-                    let row = try await h.connection.query("""
-                        SELECT extract(epoch FROM next_run_at - started_at)::float8 AS gap FROM marketplace_job
-                         WHERE id = $1 AND state = 'pending' AND attempts = 1
-                        """, [id]).first
-                    gap = try row?.decode(Double.self, "gap")
-                    return gap != nil
-                }, "the job was never seen pending after its first attempt")
+                #expect(
+                    try await eventually(every: .milliseconds(20)) {
+                        let row = try await h.connection.query(
+                            """
+                            SELECT extract(epoch FROM next_run_at - started_at)::float8 AS gap FROM marketplace_job
+                             WHERE id = $1 AND state = 'pending' AND attempts = 1
+                            """, [id]
+                        ).first
+                        gap = try row?.decode(Double.self, "gap")
+                        return gap != nil
+                    }, "the job was never seen pending after its first attempt")
                 // next_run_at sits one backoff (3 s) after the failed attempt: at least 3 s
                 // after the handler started, and not much more than that plus the time
                 // the attempt and its write took.
@@ -110,9 +113,13 @@ struct OutcomeTests {
                 #expect(row["errors_text"]?.contains("\"kind\": \"snooze\"") == true)
                 // The last claim cannot come before Retry-After (0.7 s after the first
                 // attempt failed, which was after the job was created).
-                let waited = try #require(try await h.connection.query("""
-                    SELECT extract(epoch FROM started_at - created_at)::float8 AS w FROM marketplace_job WHERE id = $1
-                    """, [id]).first).decode(Double.self, "w")
+                let waited = try #require(
+                    try await h.connection.query(
+                        """
+                        SELECT extract(epoch FROM started_at - created_at)::float8 AS w FROM marketplace_job WHERE id = $1
+                        """, [id]
+                    ).first
+                ).decode(Double.self, "w")
                 #expect(waited >= 0.7, "claimed again \(waited) s after creation")
             }
         }
@@ -137,16 +144,22 @@ struct OutcomeTests {
         let h = try await WorkerHarness.make("scrub")
         try await withTeardown(await h.finish()) {
             let secret = "sk-live-4f9a-SECRET-77"
-            let account = try #require(try await h.connection.query("""
-                INSERT INTO marketplace_account (name, marketplace, credentials) VALUES ('shop', 'zortout', $1::jsonb) RETURNING id
-                """, [PostgresJSON(text: #"{"api_key": "\#(secret)"}"#)]).first).decode(Int64.self, "id")
+            let account = try #require(
+                try await h.connection.query(
+                    """
+                    INSERT INTO marketplace_account (name, marketplace, credentials) VALUES ('shop', 'zortout', $1::jsonb) RETURNING id
+                    """, [PostgresJSON(text: #"{"api_key": "\#(secret)"}"#)]
+                ).first
+            ).decode(Int64.self, "id")
             let failing = try await h.insert("test.leaky", #"{"fail": true}"#, extra: "account_id", values: "\(account)")
             let succeeding = try await h.insert("test.leaky", #"{"fail": false}"#, extra: "account_id", values: "\(account)")
             try await h.drain(testRegistry())
             let failed = try await h.job(failing)
             #expect(failed["state"] == "failed")
             #expect(failed["error"]?.contains("[redacted]") == true)
-            let everything = try await h.connection.query("SELECT string_agg(marketplace_job::text, ' ') AS all FROM marketplace_job").first?["all"] ?? ""
+            let everything =
+                try await h.connection.query("SELECT string_agg(marketplace_job::text, ' ') AS all FROM marketplace_job").first?[
+                    "all"] ?? ""
             #expect(!everything.contains(secret))
             #expect(try await h.job(succeeding)["result_text"]?.contains("used [redacted]") == true)
         }
@@ -156,9 +169,13 @@ struct OutcomeTests {
     func syncDisabled() async throws {
         let h = try await WorkerHarness.make("syncoff")
         try await withTeardown(await h.finish()) {
-            let account = try #require(try await h.connection.query("""
-                INSERT INTO marketplace_account (name, marketplace, sync_enabled) VALUES ('paused', 'zortout', false) RETURNING id
-                """).first).decode(Int64.self, "id")
+            let account = try #require(
+                try await h.connection.query(
+                    """
+                    INSERT INTO marketplace_account (name, marketplace, sync_enabled) VALUES ('paused', 'zortout', false) RETURNING id
+                    """
+                ).first
+            ).decode(Int64.self, "id")
             let id = try await h.insert("system.noop", extra: "account_id", values: "\(account)")
             try await h.drain(testRegistry())
             let row = try await h.job(id)

@@ -1,8 +1,8 @@
 import Foundation
 import JobQueue
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("The SQL contract")
 struct QueueContractTests {
@@ -26,9 +26,12 @@ struct QueueContractTests {
         let h = try await WorkerHarness.make("uniq")
         try await withTeardown(await h.finish()) {
             func enqueue(_ key: String) async throws -> Int64 {
-                try #require(try await h.connection.query(
-                    "SELECT marketplace_enqueue('test.slow', '{\"ms\": 5000}', unique_key => $1, priority => 1) AS id", [key]).first)
-                    .decode(Int64.self, "id")
+                try #require(
+                    try await h.connection.query(
+                        "SELECT marketplace_enqueue('test.slow', '{\"ms\": 5000}', unique_key => $1, priority => 1) AS id", [key]
+                    ).first
+                )
+                .decode(Int64.self, "id")
             }
             let first = try await enqueue("price:1")
             #expect(try await enqueue("price:1") == first)
@@ -51,14 +54,18 @@ struct QueueContractTests {
             // Retry path: the handler queues a newer job with the same key, then fails.
             let retrying = try await h.insert("test.dup", extra: "unique_key", values: "'price:9'")
             // Rescue path: a dead worker's job whose key is already held by a pending job.
-            let orphan = try await h.insert("system.noop", extra: "unique_key, state, attempts, locked_by, locked_until",
-                                            values: "'price:7', 'running', 1, 'dead:1', now() - interval '1 minute'")
-            let newer = try await h.insert("system.noop", extra: "unique_key, next_run_at", values: "'price:7', now() + interval '1 hour'")
+            let orphan = try await h.insert(
+                "system.noop", extra: "unique_key, state, attempts, locked_by, locked_until",
+                values: "'price:7', 'running', 1, 'dead:1', now() - interval '1 minute'")
+            let newer = try await h.insert(
+                "system.noop", extra: "unique_key, next_run_at", values: "'price:7', now() + interval '1 hour'")
             let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false, lease: .seconds(2)))
             try await withTeardown(await stopAndWait(worker)) { () async throws in
                 #expect(try await eventually { try await h.state(retrying) == "cancelled" })
-                #expect(try await h.connection.query(
-                    "SELECT state FROM marketplace_job WHERE unique_key = 'price:9' AND id <> $1", [retrying]).first?["state"] == "pending")
+                #expect(
+                    try await h.connection.query(
+                        "SELECT state FROM marketplace_job WHERE unique_key = 'price:9' AND id <> $1", [retrying]
+                    ).first?["state"] == "pending")
                 #expect(try await eventually { try await h.state(orphan) == "cancelled" })
                 #expect(try await h.state(newer) == "pending")
             }
@@ -99,7 +106,8 @@ struct QueueContractTests {
             let retried = try await h.job(failing)
             #expect(retried["state"] == "pending" && retried["attempts"] == "0" && retried["history"] == "1")
             await #expect(throws: JobAdminError.self) { try await admin.retry(id: failing) }
-            try await h.connection.execute("""
+            try await h.connection.execute(
+                """
                 INSERT INTO marketplace_job (job_type, state, finished_at)
                 VALUES ('system.noop', 'done', now() - interval '40 days'), ('system.noop', 'cancelled', now() - interval '40 days'),
                        ('system.noop', 'failed', now() - interval '40 days'), ('system.noop', 'done', now())

@@ -1,8 +1,9 @@
 import Foundation
-@testable import JobQueue
 import Postgres
-import Testing
 import TestSupport
+import Testing
+
+@testable import JobQueue
 
 /// The functions of migration 0004, called as the ERP or an operator would,
 /// in SQL, and through the worker's batched completion statement.
@@ -13,8 +14,9 @@ struct QueueFunctionTests {
         let h = try await WorkerHarness.make("fncancel")
         try await withTeardown(await h.finish()) {
             let pending = try await h.insert("system.noop")
-            let running = try await h.insert("system.noop", extra: "state, attempts, locked_by, locked_until",
-                                             values: "'running', 1, 'w:1', now() + interval '1 minute'")
+            let running = try await h.insert(
+                "system.noop", extra: "state, attempts, locked_by, locked_until",
+                values: "'running', 1, 'w:1', now() + interval '1 minute'")
             let done = try await h.insert("system.noop", extra: "state, finished_at", values: "'done', now()")
             let listener = PostgresListener(configuration: h.db.configuration, channels: [Worker.cancelChannel])
             listener.start()
@@ -24,7 +26,8 @@ struct QueueFunctionTests {
 
             let rows = try await h.connection.query(
                 "SELECT id, previous_state FROM marketplace_job_cancel($1::bigint[], 'no longer wanted')",
-                [[pending, running, done]]).rows
+                [[pending, running, done]]
+            ).rows
             #expect(try rows.map { try $0.decode(Int64.self, "id") } == [pending, running])
             #expect(rows.map { $0["previous_state"] } == ["pending", "running"])
             for id in [pending, running] {
@@ -38,7 +41,8 @@ struct QueueFunctionTests {
             try await h.connection.execute("SELECT pg_notify($1, 'marker')", [Worker.cancelChannel])
             #expect(await events.next() == .notification(channel: Worker.cancelChannel, payload: "marker"))
             // Cancelling again changes nothing.
-            #expect(try await h.connection.query("SELECT * FROM marketplace_job_cancel(ARRAY[$1::bigint])", [pending]).rows.isEmpty)
+            #expect(
+                try await h.connection.query("SELECT * FROM marketplace_job_cancel(ARRAY[$1::bigint])", [pending]).rows.isEmpty)
         }
     }
 
@@ -58,7 +62,8 @@ struct QueueFunctionTests {
             let cancelledNewer = try await h.insert("system.noop", extra: "unique_key, state", values: "'k4', 'cancelled'")
             let rows = try await h.connection.query(
                 "SELECT id, superseded_by FROM marketplace_job_superseded($1::bigint[]) ORDER BY id",
-                [[covered, older, newer, alone, noKey, live, cancelledNewer]]).rows
+                [[covered, older, newer, alone, noKey, live, cancelledNewer]]
+            ).rows
             let pairs = try rows.map { [try $0.decode(Int64.self, "id"), try $0.decode(Int64.self, "superseded_by")] }
             #expect(pairs == [[covered, holder], [older, newer]])
         }
@@ -106,8 +111,10 @@ struct QueueFunctionTests {
                 }
             }
             let running = try await h.insert("system.noop", extra: "state, attempts, locked_by", values: "'running', 1, 'w:1'")
-            let done = try await h.insert("system.noop", extra: "state, finished_at, result", values: "'done', now(), '{\"n\": 1}'")
-            let failed = try await h.insert("system.noop", extra: "unique_key, state, finished_at", values: "'k', 'failed', now()")
+            let done = try await h.insert(
+                "system.noop", extra: "state, finished_at, result", values: "'done', now(), '{\"n\": 1}'")
+            let failed = try await h.insert(
+                "system.noop", extra: "unique_key, state, finished_at", values: "'k', 'failed', now()")
             try await h.insert("system.noop", extra: "unique_key", values: "'k'")
             #expect(await sqlState("SELECT marketplace_job_run_now($1)", [Int64(9_999_999)]) == "P0002")
             #expect(await sqlState("SELECT marketplace_job_run_now($1)", [running]) == "55000")
@@ -119,7 +126,8 @@ struct QueueFunctionTests {
             defer { listener.stop() }
             var events = listener.events.makeAsyncIterator()
             #expect(await events.next() == .connected)
-            let previous = try await h.connection.query("SELECT marketplace_job_run_now($1, again => true) AS p", [done]).first?["p"]
+            let previous = try await h.connection.query("SELECT marketplace_job_run_now($1, again => true) AS p", [done]).first?[
+                "p"]
             #expect(previous == "done")
             let row = try await h.job(done)
             #expect(row["state"] == "pending" && row["result_text"] == nil && row["finished_at"] == nil)

@@ -1,8 +1,8 @@
 import Foundation
 import JobQueue
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Claim order, waking, cancelling, leases")
 struct SchedulingTests {
@@ -15,10 +15,12 @@ struct SchedulingTests {
             let early = try await h.insert("test.order", extra: "priority, next_run_at", values: "0, now() - interval '1 hour'")
             let low = try await h.insert("test.order", extra: "priority", values: "5")
             let urgent = try await h.insert("test.order", extra: "priority", values: "-1")
-            let sameTime = try await h.connection.query("""
+            let sameTime = try await h.connection.query(
+                """
                 INSERT INTO marketplace_job (job_type, priority, next_run_at)
                 SELECT 'test.order', 2, '2020-01-01' FROM generate_series(1, 2) RETURNING id
-                """).rows.map { try $0.decode(Int64.self, "id") }
+                """
+            ).rows.map { try $0.decode(Int64.self, "id") }
             let future = try await h.insert("test.order", extra: "next_run_at", values: "now() + interval '1 day'")
             // One claim at a time, so the claim order is the run order: with
             // claim-ahead, two single-row claims in flight on the two lanes may
@@ -85,18 +87,23 @@ struct SchedulingTests {
     func leaseRescue() async throws {
         let h = try await WorkerHarness.make("rescue")
         try await withTeardown(await h.finish()) {
-            let orphan = try await h.insert("system.noop", extra: "state, attempts, locked_by, locked_until, started_at",
-                                            values: "'running', 1, 'dead-host:1', now() - interval '1 minute', now() - interval '2 minutes'")
-            let spent = try await h.insert("system.noop", extra: "state, attempts, max_attempts, locked_by, locked_until",
-                                           values: "'running', 2, 2, 'dead-host:1', now() - interval '1 minute'")
-            let alive = try await h.insert("system.noop", extra: "state, attempts, locked_by, locked_until",
-                                           values: "'running', 1, 'busy-host:2', now() + interval '1 hour'")
+            let orphan = try await h.insert(
+                "system.noop", extra: "state, attempts, locked_by, locked_until, started_at",
+                values: "'running', 1, 'dead-host:1', now() - interval '1 minute', now() - interval '2 minutes'")
+            let spent = try await h.insert(
+                "system.noop", extra: "state, attempts, max_attempts, locked_by, locked_until",
+                values: "'running', 2, 2, 'dead-host:1', now() - interval '1 minute'")
+            let alive = try await h.insert(
+                "system.noop", extra: "state, attempts, locked_by, locked_until",
+                values: "'running', 1, 'busy-host:2', now() + interval '1 hour'")
             let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false, lease: .seconds(2)))
             try await withTeardown(await stopAndWait(worker)) {
                 #expect(try await eventually { try await h.state(orphan) == "done" })
                 let rescued = try await h.job(orphan)
                 #expect(rescued["attempts"] == "2")
-                #expect(rescued["errors_text"]?.contains("lease expired: worker dead-host:1 stopped renewing it during attempt 1 of 5") == true)
+                #expect(
+                    rescued["errors_text"]?.contains(
+                        "lease expired: worker dead-host:1 stopped renewing it during attempt 1 of 5") == true)
                 #expect(try await eventually { try await h.state(spent) == "failed" })
                 #expect(try await h.job(spent)["error"]?.contains("lease expired") == true)
                 #expect(try await h.state(alive) == "running", "a live lease is left alone")

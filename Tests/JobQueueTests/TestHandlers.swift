@@ -53,7 +53,8 @@ struct RateLimitedJob: JobHandler {
     struct Payload: Decodable, Sendable { var retry_after_ms: Int }
     func run(_ payload: Payload, context: JobContext) async throws -> EmptyResult {
         let history = try await context.database.query(
-            "SELECT jsonb_array_length(errors) AS n FROM marketplace_job WHERE id = $1", [context.jobID]).first?["n"]
+            "SELECT jsonb_array_length(errors) AS n FROM marketplace_job WHERE id = $1", [context.jobID]
+        ).first?["n"]
         if history == "0" {
             throw JobError.retryAfter(Date().addingTimeInterval(Double(payload.retry_after_ms) / 1000), "HTTP 429 from upstream")
         }
@@ -133,7 +134,8 @@ struct DuplicatingJob: JobHandler {
     static let jobType = "test.dup"
     func run(_ payload: EmptyPayload, context: JobContext) async throws -> EmptyResult {
         if context.attempt == 1 {
-            try await context.database.execute("""
+            try await context.database.execute(
+                """
                 INSERT INTO marketplace_job (job_type, unique_key, next_run_at)
                 SELECT 'system.noop', unique_key, now() + interval '1 hour' FROM marketplace_job WHERE id = $1
                 """, [context.jobID])

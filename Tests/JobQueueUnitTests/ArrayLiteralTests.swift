@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JobQueue
 
 @Suite("ArrayLiteral (no database)")

@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import JobQueue
 
 @Suite("Dispatch state machine (no database)")
 struct DispatchStateMachineTests {
     @Test("claims never exceed free slots plus prefetch, and starts never exceed the slots, over 3,000 random events")
     func claimsNeverExceedCapacity() {
-        let concurrency = 3, prefetch = 4
+        let concurrency = 3
+        let prefetch = 4
         var driver = MachineDriver(concurrency: concurrency, prefetch: prefetch, claimBatch: 5)
         var generator = SplitMix(seed: 42)
         var nextID: Int64 = 1
@@ -15,8 +17,10 @@ struct DispatchStateMachineTests {
         var doneWritesOut: [[CompletionRecord]] = []
         var unitsRunning: [[ClaimedJob]] = []
         var lookupsOut: [Int] = []
-        var held = 0 // claimed and not yet finished or released
-        var maxHeldPlusPromised = 0, maxRunning = 0, started = 0
+        var held = 0  // claimed and not yet finished or released
+        var maxHeldPlusPromised = 0
+        var maxRunning = 0
+        var started = 0
 
         func absorb(_ actions: [DispatchStateMachine.Action]) {
             claimsOut += actions.claims
@@ -43,8 +47,10 @@ struct DispatchStateMachineTests {
             switch generator.next() % 5 {
             case 0 where !claimsOut.isEmpty:
                 let claim = claimsOut.removeFirst()
-                events.append(.claimed(lane: claim.lane, limit: claim.limit, generation: claim.generation,
-                                       jobs: claimed(claim.limit), error: nil))
+                events.append(
+                    .claimed(
+                        lane: claim.lane, limit: claim.limit, generation: claim.generation,
+                        jobs: claimed(claim.limit), error: nil))
             case 1 where !unitsRunning.isEmpty:
                 let unit = unitsRunning.remove(at: Int(generator.next() % UInt64(unitsRunning.count)))
                 held -= unit.count
@@ -52,9 +58,11 @@ struct DispatchStateMachineTests {
                 events.append(.finished(unit.map { record($0, retry ? .retry(error: "x", at: Date()) : .done(result: Data())) }))
             case 2 where !roundTripsOut.isEmpty:
                 let trip = roundTripsOut.removeFirst()
-                events.append(.wroteAndClaimed(lane: trip.lane, written: trip.outcomes, limit: trip.limit,
-                                               generation: trip.generation, claimed: claimed(trip.limit),
-                                               writeError: nil, claimError: nil, earliestDue: nil))
+                events.append(
+                    .wroteAndClaimed(
+                        lane: trip.lane, written: trip.outcomes, limit: trip.limit,
+                        generation: trip.generation, claimed: claimed(trip.limit),
+                        writeError: nil, claimError: nil, earliestDue: nil))
             case 3 where !doneWritesOut.isEmpty:
                 let fail = generator.next() % 4 == 0
                 events.append(.written(doneWritesOut.removeFirst(), error: fail ? WriteFailed() : nil))
@@ -100,7 +108,8 @@ struct DispatchStateMachineTests {
         let claims = driver.turn().claims
         #expect(claims.map(\.limit) == [2])
         let jobs = (1...4).map { job(Int64($0)) }
-        let afterFirst = driver.turn(.claimed(lane: claims[0].lane, limit: 2, generation: 0, jobs: Array(jobs[0..<2]), error: nil))
+        let afterFirst = driver.turn(
+            .claimed(lane: claims[0].lane, limit: 2, generation: 0, jobs: Array(jobs[0..<2]), error: nil))
         #expect(afterFirst.startedIDs == [1])
         let second = afterFirst.claims
         #expect(second.map(\.limit) == [2])
@@ -114,19 +123,23 @@ struct DispatchStateMachineTests {
         #expect(release.first?.outcomes.allSatisfy { $0.completion == .release && $0.startedAt == nil } == true)
 
         // The claim that was in flight comes back: its jobs are released too, never started.
-        let late = driver.turn(.claimed(lane: second[0].lane, limit: 2, generation: 0, jobs: Array(jobs[2..<4]), error: nil),
-                               .wroteAndClaimed(lane: release[0].lane, written: release[0].outcomes, limit: 0, generation: 0,
-                                                claimed: [], writeError: nil, claimError: nil, earliestDue: nil))
+        let late = driver.turn(
+            .claimed(lane: second[0].lane, limit: 2, generation: 0, jobs: Array(jobs[2..<4]), error: nil),
+            .wroteAndClaimed(
+                lane: release[0].lane, written: release[0].outcomes, limit: 0, generation: 0,
+                claimed: [], writeError: nil, claimError: nil, earliestDue: nil))
         #expect(late.startedIDs.isEmpty)
         #expect(late.forgotten == [3, 4])
         #expect(late.writeAndClaims.first?.outcomes.map(\.jobID) == [3, 4])
         #expect(late.writeAndClaims.first?.outcomes.allSatisfy { $0.completion == .release } == true)
         #expect(!late.exits, "job 1 still runs")
 
-        let finished = driver.turn(.finished([record(jobs[0], .done(result: Data()))]),
-                                   .wroteAndClaimed(lane: late.writeAndClaims[0].lane, written: late.writeAndClaims[0].outcomes,
-                                                    limit: 0, generation: 0, claimed: [], writeError: nil, claimError: nil,
-                                                    earliestDue: nil))
+        let finished = driver.turn(
+            .finished([record(jobs[0], .done(result: Data()))]),
+            .wroteAndClaimed(
+                lane: late.writeAndClaims[0].lane, written: late.writeAndClaims[0].outcomes,
+                limit: 0, generation: 0, claimed: [], writeError: nil, claimError: nil,
+                earliestDue: nil))
         #expect(finished.doneWrites.map { $0.map(\.jobID) } == [[1]])
         #expect(!finished.exits, "the done write is still in flight")
         let last = driver.turn(.written(finished.doneWrites[0], error: nil))
@@ -159,9 +172,11 @@ struct DispatchStateMachineTests {
         let trips = other.turn(.finished([record(job3, .retry(error: "later", at: Date()))])).writeAndClaims
         #expect(trips.map { $0.outcomes.map(\.jobID) } == [[3]])
         guard let trip = trips.first else { return }
-        let lost = other.turn(.wroteAndClaimed(lane: trip.lane, written: trip.outcomes, limit: trip.limit,
-                                               generation: trip.generation, claimed: [], writeError: WriteFailed(),
-                                               claimError: nil, earliestDue: nil))
+        let lost = other.turn(
+            .wroteAndClaimed(
+                lane: trip.lane, written: trip.outcomes, limit: trip.limit,
+                generation: trip.generation, claimed: [], writeError: WriteFailed(),
+                claimError: nil, earliestDue: nil))
         #expect(lost.failures == 1)
         #expect(lost.claims.isEmpty && lost.writeAndClaims.isEmpty, "backing off")
         #expect(other.machine.otherOutcomes.map(\.jobID) == [3])
@@ -190,9 +205,11 @@ struct DispatchStateMachineTests {
         #expect(snoozed.writeAndClaims.isEmpty, "one write of other outcomes at a time")
 
         let trip = retried.writeAndClaims[0]
-        let back = driver.turn(.wroteAndClaimed(lane: trip.lane, written: trip.outcomes, limit: trip.limit,
-                                                generation: trip.generation, claimed: [], writeError: nil, claimError: nil,
-                                                earliestDue: nil))
+        let back = driver.turn(
+            .wroteAndClaimed(
+                lane: trip.lane, written: trip.outcomes, limit: trip.limit,
+                generation: trip.generation, claimed: [], writeError: nil, claimError: nil,
+                earliestDue: nil))
         #expect(back.claims.isEmpty)
         #expect(back.writeAndClaims.map { $0.outcomes.map(\.jobID) } == [[2]])
     }
@@ -215,8 +232,10 @@ struct DispatchStateMachineTests {
     func batchUnits() {
         var driver = MachineDriver(concurrency: 4, prefetch: 2, batchLimits: ["b": 3])
         let claim = driver.turn().claims[0]
-        let jobs = [job(1, type: "b", account: 1), job(2, type: "s"), job(3, type: "b", account: 1),
-                    job(4, type: "b", account: 2), job(5, type: "b", account: 1), job(6, type: "b", account: 1)]
+        let jobs = [
+            job(1, type: "b", account: 1), job(2, type: "s"), job(3, type: "b", account: 1),
+            job(4, type: "b", account: 2), job(5, type: "b", account: 1), job(6, type: "b", account: 1),
+        ]
         let turn = driver.turn(.claimed(lane: claim.lane, limit: claim.limit, generation: 0, jobs: jobs, error: nil))
         #expect(turn.starts.map { $0.map(\.id) } == [[1, 3], [2], [4]])
         #expect(driver.machine.runningJobs == 4)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import JobQueue
 
 /// Drives a `DispatchStateMachine` by hand in tests: a clock that only moves
@@ -7,16 +8,20 @@ struct MachineDriver {
     var machine: DispatchStateMachine
     var now = ContinuousClock.now
 
-    init(concurrency: Int, prefetch: Int, claimBatch: Int = 100, exitWhenIdle: Bool = false,
-         batchLimits: [String: Int] = [:]) {
-        machine = DispatchStateMachine(configuration: .init(
-            concurrency: concurrency, prefetch: prefetch, claimBatchSize: claimBatch, exitWhenIdle: exitWhenIdle,
-            shutdownGrace: .seconds(5), pollInterval: .seconds(5), batchLimits: batchLimits), now: now)
+    init(
+        concurrency: Int, prefetch: Int, claimBatch: Int = 100, exitWhenIdle: Bool = false,
+        batchLimits: [String: Int] = [:]
+    ) {
+        machine = DispatchStateMachine(
+            configuration: .init(
+                concurrency: concurrency, prefetch: prefetch, claimBatchSize: claimBatch, exitWhenIdle: exitWhenIdle,
+                shutdownGrace: .seconds(5), pollInterval: .seconds(5), batchLimits: batchLimits), now: now)
     }
 
     /// Feeds events, then ends the turn; returns every action of the turn.
     mutating func turn(_ events: DispatchStateMachine.Event..., after delay: Duration = .milliseconds(1))
-        -> [DispatchStateMachine.Action] {
+        -> [DispatchStateMachine.Action]
+    {
         var actions: [DispatchStateMachine.Action] = []
         for event in events { actions += machine.handle(event) }
         now += delay
@@ -48,7 +53,11 @@ extension Array where Element == DispatchStateMachine.Action {
     }
     var writeAndClaims: [(lane: Int, outcomes: [CompletionRecord], limit: Int, generation: Int)] {
         compactMap {
-            if case .writeAndClaim(let lane, let outcomes, let limit, let generation) = $0 { (lane, outcomes, limit, generation) } else { nil }
+            if case .writeAndClaim(let lane, let outcomes, let limit, let generation) = $0 {
+                (lane, outcomes, limit, generation)
+            } else {
+                nil
+            }
         }
     }
     var forgotten: [Int64] {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JobQueue
 
 @Suite("RetryPolicy (no database)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JobQueue
 
 @Suite("RunningJobs (no database)")
@@ -7,7 +8,9 @@ struct RunningJobsTests {
     /// A task that runs until cancelled and reports that it was.
     private func cancellable() -> (Task<Void, Never>, Task<Bool, Never>) {
         let task = Task<Void, Never> { while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) } }
-        let watcher = Task<Bool, Never> { await task.value; return true }
+        let watcher = Task<Bool, Never> {
+            await task.value; return true
+        }
         return (task, watcher)
     }
 

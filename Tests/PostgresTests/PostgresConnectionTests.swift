@@ -1,8 +1,8 @@
 import Foundation
 import Postgres
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite("PostgresConnection against a real server")
 struct PostgresConnectionTests {
@@ -74,13 +74,19 @@ struct PostgresConnectionTests {
         try await withTeardown(await db.drop()) {
             let connection = try await db.connect()
             let date = Date(timeIntervalSince1970: 1_790_000_000.123456)
-            let row = try #require(try await connection.query("""
-                SELECT $1::text AS text, $2::text AS null_text, $3::bigint AS big, $4::bool AS flag,
-                       $5::numeric AS money, $6::timestamptz AS at, $7::text[] AS list,
-                       array_length($7::text[], 1) AS list_length, ($7::text[])[2] AS second, ($7::text[])[3] IS NULL AS third_null,
-                       $8::jsonb ->> 'k' AS json_value
-                """, ["ข้าวหอมมะลิ 'quoted'", Optional<String>.none, Int64.max, true, Decimal(string: "12345678901234567890.01")!,
-                      date, ["a,b", "say \"hi\" \\ ok", nil] as [String?], PostgresJSON(text: #"{"k": "v"}"#)]).first)
+            let row = try #require(
+                try await connection.query(
+                    """
+                    SELECT $1::text AS text, $2::text AS null_text, $3::bigint AS big, $4::bool AS flag,
+                           $5::numeric AS money, $6::timestamptz AS at, $7::text[] AS list,
+                           array_length($7::text[], 1) AS list_length, ($7::text[])[2] AS second, ($7::text[])[3] IS NULL AS third_null,
+                           $8::jsonb ->> 'k' AS json_value
+                    """,
+                    [
+                        "ข้าวหอมมะลิ 'quoted'", Optional<String>.none, Int64.max, true, Decimal(string: "12345678901234567890.01")!,
+                        date, ["a,b", "say \"hi\" \\ ok", nil] as [String?], PostgresJSON(text: #"{"k": "v"}"#),
+                    ]
+                ).first)
             #expect(row["text"] == "ข้าวหอมมะลิ 'quoted'")
             #expect(row["null_text"] == nil)
             #expect(try row.decode(Int64.self, "big") == Int64.max)

@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("LISTEN/NOTIFY")
 struct PostgresListenerTests {
@@ -19,7 +19,8 @@ struct PostgresListenerTests {
             try await sender.execute("SELECT pg_notify('jobs', 'hello')")
             #expect(await events.next() == .notification(channel: "jobs", payload: "hello"))
 
-            try await sender.execute("""
+            try await sender.execute(
+                """
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                  WHERE datname = current_database() AND query LIKE 'LISTEN%'
                 """)

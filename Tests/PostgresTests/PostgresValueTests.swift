@@ -10,7 +10,8 @@ struct PostgresValueTests {
         #expect(abs(date.timeIntervalSince1970 - 1_795_260_665.123456) < 0.000_001)
         #expect(PostgresTimestamp.parse("2026-11-21 18:31:05.123456+07") == date)
         #expect(PostgresTimestamp.parse("2026-11-21 06:01:05.123456-05:30") == date)
-        #expect(PostgresTimestamp.parse(PostgresTimestamp.format(date)).map { abs($0.timeIntervalSince(date)) < 0.000_001 } == true)
+        #expect(
+            PostgresTimestamp.parse(PostgresTimestamp.format(date)).map { abs($0.timeIntervalSince(date)) < 0.000_001 } == true)
         #expect(PostgresTimestamp.parse("infinity") == nil)
         #expect(PostgresTimestamp.parse("2026-11-21") == nil)
     }
@@ -24,9 +25,11 @@ struct PostgresValueTests {
 
     @Test("DATABASE_URL and --database-url precedence, and passwords are masked")
     func configurationResolution() {
-        let fromFlag = PostgresConfiguration.resolve(explicit: "postgresql:///a", environment: ["DATABASE_URL": "postgresql:///b"], applicationName: "x")
+        let fromFlag = PostgresConfiguration.resolve(
+            explicit: "postgresql:///a", environment: ["DATABASE_URL": "postgresql:///b"], applicationName: "x")
         #expect(fromFlag.connectionString == "postgresql:///a")
-        let fromEnv = PostgresConfiguration.resolve(explicit: nil, environment: ["DATABASE_URL": "postgresql:///b"], applicationName: "x")
+        let fromEnv = PostgresConfiguration.resolve(
+            explicit: nil, environment: ["DATABASE_URL": "postgresql:///b"], applicationName: "x")
         #expect(fromEnv.connectionString == "postgresql:///b")
         let fromPG = PostgresConfiguration.resolve(explicit: nil, environment: [:], applicationName: "x")
         #expect(fromPG.connectionString == nil)

@@ -1,8 +1,8 @@
 import Foundation
 import Postgres
 import SellOffers
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.serialized) struct AggregateTests {
     static let e6 = """
@@ -17,15 +17,19 @@ import TestSupport
         try await withTeardown(await harness.close()) {
             try await harness.enqueue("sell_offer.aggregate", Self.e6)
             try await harness.drain()
-            try await harness.pool.execute("UPDATE sell_offer_price_tier SET unit_price = 80.00 WHERE sell_offer_id = 'SO-A' AND basis = 'orderQty'")
+            try await harness.pool.execute(
+                "UPDATE sell_offer_price_tier SET unit_price = 80.00 WHERE sell_offer_id = 'SO-A' AND basis = 'orderQty'")
             #expect(try await harness.pendingJobs("sell_offer.recalculate").count == 4)
             try await harness.drain()
             // BKK PM-1: 240 + 55 + 10 + 8.85 = 313.85; BKK PM-3: 240 + 55 + 5.90 = 300.90;
             // average 307.375 → 307.38 (half away from zero).
-            let row = try #require(try await harness.pool.query("""
-                SELECT min_total::text AS min, max_total::text AS max, average_total::text AS average, complete_count, excluded_count
-                  FROM sell_offer_price_aggregate
-                """).first)
+            let row = try #require(
+                try await harness.pool.query(
+                    """
+                    SELECT min_total::text AS min, max_total::text AS max, average_total::text AS average, complete_count, excluded_count
+                      FROM sell_offer_price_aggregate
+                    """
+                ).first)
             #expect(row["min"] == "300.90" && row["max"] == "313.85" && row["average"] == "307.38")
             #expect(row["complete_count"] == "2" && row["excluded_count"] == "2")
         }

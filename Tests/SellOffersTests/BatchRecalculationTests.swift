@@ -2,16 +2,18 @@ import Foundation
 import JobQueue
 import Postgres
 import SellOffers
-import Testing
 import TestSupport
+import Testing
 
 /// `sell_offer.recalculate` as a batch handler, called the way the worker
 /// calls it (`AnyJobHandler.runBatch` with real contexts) against PostgreSQL.
 @Suite(.serialized) struct BatchRecalculationTests {
     typealias Outcome = Swift.Result<RecalculateOrderPriceJob.Result, JobError>
 
-    static func payload(_ quantities: [String: Int], _ location: String = "BKK", _ payment: String = "PM-1",
-                        reason: String? = nil) -> String {
+    static func payload(
+        _ quantities: [String: Int], _ location: String = "BKK", _ payment: String = "PM-1",
+        reason: String? = nil
+    ) -> String {
         var json = OrderPriceRequest.example(quantities, location, "DM-1", payment).payloadJSON
         if let reason { json = String(json.dropLast()) + #","reason":"\#(reason)"}"# }
         return json
@@ -44,35 +46,44 @@ import TestSupport
             var cases: [(a: Int, b: Int, payment: String)] = []
             for a in [1, 3, 9, 10, 12] { for b in 1...10 { for payment in ["PM-1", "PM-3"] { cases.append((a, b, payment)) } } }
             #expect(cases.count == 100)
-            let outcomes = try await harness.runBatch(cases.map { Self.payload(["SO-A": $0.a, "SO-B": $0.b], "BKK", $0.payment) },
-                                                      handler: handler)
+            let outcomes = try await harness.runBatch(
+                cases.map { Self.payload(["SO-A": $0.a, "SO-B": $0.b], "BKK", $0.payment) },
+                handler: handler)
             #expect(outcomes.count == 100)
-            let ids = try await harness.orderPriceIDs(cases.map { .example(["SO-A": $0.a, "SO-B": $0.b], "BKK", "DM-1", $0.payment) })
+            let ids = try await harness.orderPriceIDs(
+                cases.map { .example(["SO-A": $0.a, "SO-B": $0.b], "BKK", "DM-1", $0.payment) })
             for (index, item) in cases.enumerated() {
                 let expected = Self.expectedTotal(a: item.a, b: item.b, payment: item.payment)
                 let result = try outcomes[index].get()
                 #expect(result.orderPriceId == ids[index])
-                #expect(result.status == "complete" && result.total == expected, "\(item): \(result.total ?? "nil"), expected \(expected)")
+                #expect(
+                    result.status == "complete" && result.total == expected,
+                    "\(item): \(result.total ?? "nil"), expected \(expected)")
                 #expect(result.expiresAt.timeIntervalSince(result.calculatedAt) == 120)
             }
             // E1 and E4 of the design doc are among them.
             #expect(try outcomes[cases.firstIndex { $0 == (3, 8, "PM-1") }!].get().total == "813.40")
             #expect(try outcomes[cases.firstIndex { $0 == (3, 8, "PM-3") }!].get().total == "795.60")
 
-            let rows = try await harness.pool.query("""
+            let rows = try await harness.pool.query(
+                """
                 SELECT order_price_id, total::text AS total, status, extract(epoch FROM expires_at - calculated_at)::integer AS ttl
                   FROM order_price
-                """).rows
+                """
+            ).rows
             #expect(rows.count == 100)
             let totals = Dictionary(uniqueKeysWithValues: rows.map { ($0["order_price_id"] ?? "", $0["total"] ?? "") })
             for (index, item) in cases.enumerated() {
                 #expect(totals[ids[index]] == Self.expectedTotal(a: item.a, b: item.b, payment: item.payment))
             }
             #expect(rows.allSatisfy { $0["status"] == "complete" && $0["ttl"] == "120" })
-            let shape = try #require(try await harness.pool.query("""
-                SELECT (SELECT count(DISTINCT calculated_at) FROM order_price) AS stamps,
-                       (SELECT count(*) FROM order_price_sell_offer) AS links
-                """).first)
+            let shape = try #require(
+                try await harness.pool.query(
+                    """
+                    SELECT (SELECT count(DISTINCT calculated_at) FROM order_price) AS stamps,
+                           (SELECT count(*) FROM order_price_sell_offer) AS links
+                    """
+                ).first)
             #expect(shape["stamps"] == "1" && shape["links"] == "200")
         }
     }
@@ -86,7 +97,9 @@ import TestSupport
             var payloads: [String] = []
             for a in [1, 9, 10, 12, 40] {
                 for location in ["BKK", "CNX"] {
-                    for payment in ["PM-1", "PM-2", "PM-3"] { payloads.append(Self.payload(["SO-A": a, "SO-B": 2], location, payment)) }
+                    for payment in ["PM-1", "PM-2", "PM-3"] {
+                        payloads.append(Self.payload(["SO-A": a, "SO-B": 2], location, payment))
+                    }
                 }
                 payloads.append(Self.payload(["SO-A": a, "SO-Z": 1], reason: "catalog change"))
             }
@@ -104,7 +117,8 @@ import TestSupport
             #expect(batchedRows.count == payloads.count)
             #expect(batchedRows == singleRows)
             let links = "SELECT sell_offer_id, order_price_id FROM order_price_sell_offer ORDER BY 1, 2"
-            #expect(try await batched.pool.query(links).rows.map(\.cells) == (try await single.pool.query(links).rows.map(\.cells)))
+            #expect(
+                try await batched.pool.query(links).rows.map(\.cells) == (try await single.pool.query(links).rows.map(\.cells)))
         }
     }
 
@@ -128,7 +142,10 @@ import TestSupport
             #expect(outcomes.count == payloads.count)
             #expect(try outcomes[0].get().total == "813.40")
             guard case .failure(.permanent(let invalid)) = outcomes[1] else { Issue.record("job 2: \(outcomes[1])"); return }
-            #expect(invalid == "invalid sell_offer.recalculate payload: sellOfferQuantities.SO-A: quantity must be a positive whole number, got 0")
+            #expect(
+                invalid
+                    == "invalid sell_offer.recalculate payload: sellOfferQuantities.SO-A: quantity must be a positive whole number, got 0"
+            )
             guard case .failure(.permanent(let undecodable)) = outcomes[2] else { Issue.record("job 3: \(outcomes[2])"); return }
             #expect(undecodable.hasPrefix("invalid payload for sell_offer.recalculate: "), "\(undecodable)")
             guard case .failure(.permanent(let unknown)) = outcomes[3] else { Issue.record("job 4: \(outcomes[3])"); return }
@@ -183,9 +200,11 @@ import TestSupport
                     #expect(outcomes.allSatisfy { (try? $0.get().status) == "complete" })
                 }
             }
-            let rows = try await harness.pool.query("SELECT count(*) AS n, count(DISTINCT total) AS totals FROM order_price").first
+            let rows = try await harness.pool.query("SELECT count(*) AS n, count(DISTINCT total) AS totals FROM order_price")
+                .first
             #expect(rows?["n"] == "30" && rows?["totals"] == "30")
-            #expect(try await harness.orderPrice(.example(["SO-A": 3, "SO-B": 1]))?["total"]
+            #expect(
+                try await harness.orderPrice(.example(["SO-A": 3, "SO-B": 1]))?["total"]
                     == Self.expectedTotal(a: 3, b: 1, payment: "PM-1"))
         }
     }
@@ -196,14 +215,18 @@ import TestSupport
         try await withTeardown(await harness.close()) { () async throws in
             try await harness.enqueue("sell_offer.aggregate", AggregateTests.e6)
             try await harness.drain()
-            try await harness.pool.execute("UPDATE sell_offer_price_tier SET unit_price = 80.00 WHERE sell_offer_id = 'SO-A' AND basis = 'orderQty'")
+            try await harness.pool.execute(
+                "UPDATE sell_offer_price_tier SET unit_price = 80.00 WHERE sell_offer_id = 'SO-A' AND basis = 'orderQty'")
             let pending = try await harness.pendingJobs("sell_offer.recalculate")
             #expect(pending.count == 4)
             let outcomes = try await harness.runBatch(pending.map(\.payload))
             #expect(outcomes.allSatisfy { (try? $0.get()) != nil })
-            let row = try #require(try await harness.pool.query("""
-                SELECT min_total::text AS min, max_total::text AS max, average_total::text AS average FROM sell_offer_price_aggregate
-                """).first)
+            let row = try #require(
+                try await harness.pool.query(
+                    """
+                    SELECT min_total::text AS min, max_total::text AS max, average_total::text AS average FROM sell_offer_price_aggregate
+                    """
+                ).first)
             #expect(row["min"] == "300.90" && row["max"] == "313.85" && row["average"] == "307.38")
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
 import Postgres
 import SellOffers
-import Testing
 import TestSupport
+import Testing
 
 /// E1–E6 of the design doc, each through the real job, a real worker and PostgreSQL.
 @Suite(.serialized) struct ExamplesJobTests {
@@ -17,7 +17,9 @@ import TestSupport
     @Test func e1() async throws {
         let harness = try await SellOfferHarness.make("e1")
         try await withTeardown(await harness.close()) { () async throws in
-            let result = try await recalculate(harness, """
+            let result = try await recalculate(
+                harness,
+                """
                 {"sellOfferQuantities": {"SO-B": 8, "SO-A": 3}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}
                 """)
             let request = OrderPriceRequest.example(["SO-A": 3, "SO-B": 8])
@@ -47,17 +49,23 @@ import TestSupport
             #expect(row["errors_found"] == "{}")
             #expect(row["ttl"] == "3600")
             #expect(row["sell_offer_quantities"] == #"{"SO-A": 3, "SO-B": 8}"#)
-            #expect(row["sell_offer_prices"]
-                    == #"{"SO-A": {"quantity": 3, "lineTotal": "285.00", "unitPrice": "95.00"}, "SO-B": {"quantity": 8, "lineTotal": "400.00", "unitPrice": "50.00"}}"#)
-            #expect(request.canonicalJSON
-                    == #"{"deliverToLocationId":"BKK","deliveryMethodId":"DM-1","orderQuantity":11,"paymentMethodId":"PM-1","sellOfferQuantities":{"SO-A":3,"SO-B":8}}"#)
+            #expect(
+                row["sell_offer_prices"]
+                    == #"{"SO-A": {"quantity": 3, "lineTotal": "285.00", "unitPrice": "95.00"}, "SO-B": {"quantity": 8, "lineTotal": "400.00", "unitPrice": "50.00"}}"#
+            )
+            #expect(
+                request.canonicalJSON
+                    == #"{"deliverToLocationId":"BKK","deliveryMethodId":"DM-1","orderQuantity":11,"paymentMethodId":"PM-1","sellOfferQuantities":{"SO-A":3,"SO-B":8}}"#
+            )
         }
     }
 
     @Test func e2() async throws {
         let harness = try await SellOfferHarness.make("e2")
         try await withTeardown(await harness.close()) { () async throws in
-            let result = try await recalculate(harness, """
+            let result = try await recalculate(
+                harness,
+                """
                 {"sellOfferQuantities": {"SO-A": 3, "SO-B": 8}, "deliverToLocationId": "CNX", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}
                 """)
             #expect(result.status == "error")
@@ -66,7 +74,8 @@ import TestSupport
             let row = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3, "SO-B": 8], "CNX")))
             #expect(row["status"] == "error")
             #expect(row["errors_found"] == #"{"delivery method DM-1 has no rate for location CNX (plan P1)"}"#)
-            #expect(row["total"] == nil && row["order_subtotal"] == nil && row["delivery_price"] == nil
+            #expect(
+                row["total"] == nil && row["order_subtotal"] == nil && row["delivery_price"] == nil
                     && row["payment_price"] == nil && row["sell_offer_prices"] == nil)
         }
     }
@@ -74,12 +83,15 @@ import TestSupport
     @Test func e3() async throws {
         let harness = try await SellOfferHarness.make("e3")
         try await withTeardown(await harness.close()) { () async throws in
-            let result = try await recalculate(harness, """
+            let result = try await recalculate(
+                harness,
+                """
                 {"sellOfferQuantities": {"SO-A": 3, "SO-B": 8}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-2"}
                 """)
             #expect(result.status == "error")
             #expect(result.errors == ["payment method PM-2 charges a one-time amount in USD but the order is in THB"])
-            let row = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3, "SO-B": 8], "BKK", "DM-1", "PM-2")))
+            let row = try #require(
+                try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3, "SO-B": 8], "BKK", "DM-1", "PM-2")))
             #expect(row["status"] == "error" && row["total"] == nil)
             #expect(row["errors_found"] == #"{"payment method PM-2 charges a one-time amount in USD but the order is in THB"}"#)
         }
@@ -88,7 +100,9 @@ import TestSupport
     @Test func e4() async throws {
         let harness = try await SellOfferHarness.make("e4")
         try await withTeardown(await harness.close()) { () async throws in
-            let result = try await recalculate(harness, """
+            let result = try await recalculate(
+                harness,
+                """
                 {"sellOfferQuantities": {"SO-A": 3, "SO-B": 8}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-3"}
                 """)
             #expect(result.status == "complete")
@@ -103,7 +117,9 @@ import TestSupport
     @Test func e5() async throws {
         let harness = try await SellOfferHarness.make("e5")
         try await withTeardown(await harness.close()) { () async throws in
-            let result = try await recalculate(harness, """
+            let result = try await recalculate(
+                harness,
+                """
                 {"sellOfferQuantities": {"SO-A": 12}, "deliverToLocationId": "BKK", "deliveryMethodId": "DM-1", "paymentMethodId": "PM-1"}
                 """)
             #expect(result.lines.map(\.unitPrice) == ["90.00"])
@@ -120,7 +136,9 @@ import TestSupport
     @Test func e6() async throws {
         let harness = try await SellOfferHarness.make("e6")
         try await withTeardown(await harness.close()) { () async throws in
-            let id = try await harness.enqueue("sell_offer.aggregate", """
+            let id = try await harness.enqueue(
+                "sell_offer.aggregate",
+                """
                 {"sellOfferId": "SO-A", "orderQuantity": 3, "deliverToLocationIds": ["BKK", "CNX"],
                  "deliveryMethodIds": ["DM-1"], "paymentMethodIds": ["PM-1", "PM-3"], "excludeEmpty": true}
                 """)
@@ -132,7 +150,8 @@ import TestSupport
             #expect(result.completeCount == 2)
             #expect(result.excludedCount == 2)
             #expect(result.currency == "THB")
-            let totals = Dictionary(uniqueKeysWithValues: result.combinations.map { ("\($0.deliverToLocationId) \($0.paymentMethodId)", $0) })
+            let totals = Dictionary(
+                uniqueKeysWithValues: result.combinations.map { ("\($0.deliverToLocationId) \($0.paymentMethodId)", $0) })
             #expect(totals["BKK PM-1"]?.total == "360.20")
             #expect(totals["BKK PM-3"]?.total == "346.80")
             #expect(totals["CNX PM-1"]?.errors == ["delivery method DM-1 has no rate for location CNX (plan P1)"])
@@ -146,11 +165,14 @@ import TestSupport
             let cnx = try #require(try await harness.orderPrice(OrderPriceRequest.example(["SO-A": 3], "CNX", "DM-1", "PM-1")))
             #expect(cnx["status"] == "error")
 
-            let stored = try #require(try await harness.pool.query("""
-                SELECT min_total::text AS min, max_total::text AS max, average_total::text AS average, complete_count, excluded_count,
-                       cardinality(order_price_ids) AS combinations
-                  FROM sell_offer_price_aggregate WHERE sell_offer_id = 'SO-A' AND order_quantity = 3
-                """).first)
+            let stored = try #require(
+                try await harness.pool.query(
+                    """
+                    SELECT min_total::text AS min, max_total::text AS max, average_total::text AS average, complete_count, excluded_count,
+                           cardinality(order_price_ids) AS combinations
+                      FROM sell_offer_price_aggregate WHERE sell_offer_id = 'SO-A' AND order_quantity = 3
+                    """
+                ).first)
             #expect(stored["min"] == "346.80" && stored["max"] == "360.20" && stored["average"] == "353.50")
             #expect(stored["complete_count"] == "2" && stored["excluded_count"] == "2" && stored["combinations"] == "4")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SellOffers
 
 struct MoneyTests {
@@ -43,7 +44,8 @@ struct MoneyTests {
         #expect(Money.parse("\u{00A0}7\u{2003}") == Decimal(7))
         #expect(Money.parse(".5") == Decimal(5) / 10 && Money.parse("+7.") == Decimal(7))
         #expect(Money.parse("-0.00") == Decimal(0))
-        #expect(Money.parse("0.000000000000000000000000000001") == Decimal(1) / Decimal(sign: .plus, exponent: 30, significand: 1))
+        #expect(
+            Money.parse("0.000000000000000000000000000001") == Decimal(1) / Decimal(sign: .plus, exponent: 30, significand: 1))
     }
 
     /// The hand-written parser agrees with `Decimal(string:)` (the old path) on

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SellOffers
 
 /// SplitMix64: a tiny seeded generator, so every run checks the same cases
@@ -44,12 +45,20 @@ struct PricingPropertyTests {
             quantities[id] = Int.random(in: 1...40, using: &rng)
         }
         for plan in plans {
-            catalog.add(DeliveryLink(planID: plan, deliveryMethodID: "DM", currency: "THB", oneTimeAmount: amount(&rng, max: 2_000),
-                                     rates: ["L": DeliveryRate(perOrder: amount(&rng, max: 10_000), perUnit: amount(&rng, max: 1_000))]))
-            catalog.add(PaymentLink(planID: plan, paymentMethodID: "PM", currency: "THB", oneTimeAmount: amount(&rng, max: 2_000),
-                                    oneTimePercentage: Decimal(Int.random(in: 0...100, using: &rng)) / 10))
+            catalog.add(
+                DeliveryLink(
+                    planID: plan, deliveryMethodID: "DM", currency: "THB", oneTimeAmount: amount(&rng, max: 2_000),
+                    rates: ["L": DeliveryRate(perOrder: amount(&rng, max: 10_000), perUnit: amount(&rng, max: 1_000))]))
+            catalog.add(
+                PaymentLink(
+                    planID: plan, paymentMethodID: "PM", currency: "THB", oneTimeAmount: amount(&rng, max: 2_000),
+                    oneTimePercentage: Decimal(Int.random(in: 0...100, using: &rng)) / 10))
         }
-        return (catalog, OrderPriceRequest(sellOfferQuantities: quantities, deliverToLocationID: "L", deliveryMethodID: "DM", paymentMethodID: "PM"))
+        return (
+            catalog,
+            OrderPriceRequest(
+                sellOfferQuantities: quantities, deliverToLocationID: "L", deliveryMethodID: "DM", paymentMethodID: "PM")
+        )
     }
 
     /// The tier rule 5 picks on one basis, found differently from the code
@@ -70,8 +79,10 @@ struct PricingPropertyTests {
         var unpriced: [String] = []
         for (id, quantity) in request.sellOfferQuantities {
             let tiers = catalog.tiers[id] ?? []
-            let matches = [Self.matchingTier(tiers, basis: .sellOfferQty, quantity: quantity),
-                           Self.matchingTier(tiers, basis: .orderQty, quantity: request.orderQuantity)].compactMap { $0 }
+            let matches = [
+                Self.matchingTier(tiers, basis: .sellOfferQty, quantity: quantity),
+                Self.matchingTier(tiers, basis: .orderQty, quantity: request.orderQuantity),
+            ].compactMap { $0 }
             if matches.isEmpty { unpriced.append(id); continue }
             if let line = result.lines.first(where: { $0.sellOfferID == id }) {
                 for tier in matches { #expect(line.unitPrice <= tier.unitPrice, "seed \(seed)") }
@@ -104,21 +115,25 @@ struct PricingPropertyTests {
         } else {
             #expect(result.status == .error, "seed \(seed)")
             #expect(result.total == nil, "seed \(seed)")
-            #expect(Set(result.errors) == Set(unpriced.map { "sell offer \($0) has no price for quantity \(request.sellOfferQuantities[$0]!)" }),
-                    "seed \(seed): \(result.errors)")
+            #expect(
+                Set(result.errors)
+                    == Set(unpriced.map { "sell offer \($0) has no price for quantity \(request.sellOfferQuantities[$0]!)" }),
+                "seed \(seed): \(result.errors)")
         }
 
         // Same inputs, same id, whatever order the map was built in.
         var rng = SeededGenerator(seed: UInt64(seed) &+ 1_000)
         var rebuilt: [String: Int] = [:]
         for (id, quantity) in request.sellOfferQuantities.shuffled(using: &rng) { rebuilt[id] = quantity }
-        let again = OrderPriceRequest(sellOfferQuantities: rebuilt, deliverToLocationID: "L", deliveryMethodID: "DM", paymentMethodID: "PM")
+        let again = OrderPriceRequest(
+            sellOfferQuantities: rebuilt, deliverToLocationID: "L", deliveryMethodID: "DM", paymentMethodID: "PM")
         #expect(again.canonicalJSON == request.canonicalJSON, "seed \(seed)")  // the same order_price_id
         #expect(OrderPricer.price(again, catalog: catalog) == result, "seed \(seed)")
         // A different quantity is a different row.
         var changed = request.sellOfferQuantities
         changed[changed.keys.sorted().first!]! += 1
-        let other = OrderPriceRequest(sellOfferQuantities: changed, deliverToLocationID: "L", deliveryMethodID: "DM", paymentMethodID: "PM")
+        let other = OrderPriceRequest(
+            sellOfferQuantities: changed, deliverToLocationID: "L", deliveryMethodID: "DM", paymentMethodID: "PM")
         #expect(other.canonicalJSON != request.canonicalJSON, "seed \(seed)")
     }
 }

@@ -12,9 +12,10 @@ import TestSupport
 extension SellOfferHarness {
     /// A job context like the worker's (`jobID` only names the job in logs and errors).
     func context(jobID: Int64, attempt: Int = 1) -> JobContext {
-        JobContext(jobID: jobID, jobType: RecalculateOrderPriceJob.jobType, attempt: attempt, maxAttempts: 5, account: nil,
-                   database: pool, logger: Logger(label: "sell-offers-batch-test") { _ in SwiftLogNoOpLogHandler() },
-                   http: URLSessionHTTPClient())
+        JobContext(
+            jobID: jobID, jobType: RecalculateOrderPriceJob.jobType, attempt: attempt, maxAttempts: 5, account: nil,
+            database: pool, logger: Logger(label: "sell-offers-batch-test") { _ in SwiftLogNoOpLogHandler() },
+            http: URLSessionHTTPClient())
     }
 
     /// The type-erased handler the worker looks up for `sell_offer.recalculate`.
@@ -26,7 +27,9 @@ extension SellOfferHarness {
     }
 
     /// Runs `payloads` (JSON texts) as one batch: one outcome per payload, in order.
-    func runBatch(_ payloads: [String], handler: AnyJobHandler? = nil) async throws -> [Swift.Result<RecalculateOrderPriceJob.Result, JobError>] {
+    func runBatch(_ payloads: [String], handler: AnyJobHandler? = nil) async throws -> [Swift.Result<
+        RecalculateOrderPriceJob.Result, JobError
+    >] {
         let handler = try handler ?? Self.recalculateHandler()
         let items = payloads.enumerated().map { (payload: Data($1.utf8), context: context(jobID: Int64($0 + 1))) }
         let decoder = JSONDecoder()

@@ -52,8 +52,9 @@ struct SellOfferHarness {
     /// Runs a worker until no job is due and none runs.
     func drain() async throws {
         let worker = Worker(
-            configuration: WorkerConfiguration(database: database.configuration, concurrency: 4, exitWhenIdle: true,
-                                               pollInterval: .milliseconds(200), retryPolicy: .standard),
+            configuration: WorkerConfiguration(
+                database: database.configuration, concurrency: 4, exitWhenIdle: true,
+                pollInterval: .milliseconds(200), retryPolicy: .standard),
             registry: Self.registry,
             logger: Logger(label: "sell-offers-test") { _ in SwiftLogNoOpLogHandler() })
         try await worker.run()
@@ -72,8 +73,10 @@ struct SellOfferHarness {
     }
 
     func job(_ id: Int64) async throws -> JobRow {
-        let row = try await pool.query("SELECT state, result::text AS result, error FROM marketplace_job WHERE id = $1", [id]).first!
-        return JobRow(state: try row.decode(String.self, "state"), result: row["result"].map { Data($0.utf8) }, error: row["error"])
+        let row = try await pool.query("SELECT state, result::text AS result, error FROM marketplace_job WHERE id = $1", [id])
+            .first!
+        return JobRow(
+            state: try row.decode(String.self, "state"), result: row["result"].map { Data($0.utf8) }, error: row["error"])
     }
 
     func result<R: Decodable>(_ type: R.Type, job id: Int64) async throws -> R {
@@ -88,14 +91,16 @@ struct SellOfferHarness {
 
     /// The stored row, every numeric as its exact text.
     func orderPrice(_ id: String) async throws -> PostgresRow? {
-        try await pool.query("""
+        try await pool.query(
+            """
             SELECT order_price_id, status, errors_found::text AS errors_found, order_quantity,
                    order_subtotal::text AS order_subtotal, delivery_price::text AS delivery_price,
                    payment_price::text AS payment_price, total::text AS total, currency,
                    sell_offer_prices::text AS sell_offer_prices, sell_offer_quantities::text AS sell_offer_quantities,
                    extract(epoch FROM expires_at - calculated_at)::integer AS ttl
               FROM order_price WHERE order_price_id = $1
-            """, [id]).first
+            """, [id]
+        ).first
     }
 
     /// The stored row of `request`, found by its id.
@@ -113,16 +118,21 @@ struct SellOfferHarness {
     }
 
     func pendingJobs(_ jobType: String) async throws -> [(id: Int64, uniqueKey: String?, payload: String)] {
-        try await pool.query("""
+        try await pool.query(
+            """
             SELECT id, unique_key, payload::text AS payload FROM marketplace_job
              WHERE job_type = $1 AND state = 'pending' ORDER BY id
-            """, [jobType]).rows.map { (try $0.decode(Int64.self, "id"), $0["unique_key"], try $0.decode(String.self, "payload")) }
+            """, [jobType]
+        ).rows.map { (try $0.decode(Int64.self, "id"), $0["unique_key"], try $0.decode(String.self, "payload")) }
     }
 }
 
 extension OrderPriceRequest {
-    static func example(_ quantities: [String: Int], _ location: String = "BKK", _ delivery: String = "DM-1",
-                        _ payment: String = "PM-1") -> OrderPriceRequest {
-        OrderPriceRequest(sellOfferQuantities: quantities, deliverToLocationID: location, deliveryMethodID: delivery, paymentMethodID: payment)
+    static func example(
+        _ quantities: [String: Int], _ location: String = "BKK", _ delivery: String = "DM-1",
+        _ payment: String = "PM-1"
+    ) -> OrderPriceRequest {
+        OrderPriceRequest(
+            sellOfferQuantities: quantities, deliverToLocationID: location, deliveryMethodID: delivery, paymentMethodID: payment)
     }
 }

@@ -54,12 +54,15 @@ public final class ChildProcess: @unchecked Sendable {
         for directory in directories where FileManager.default.isExecutableFile(atPath: directory + "/" + name) {
             return directory + "/" + name
         }
-        throw TestSetupError("executable \(name) not built (looked in \(directories.joined(separator: ", "))); run scripts/test, which builds it")
+        throw TestSetupError(
+            "executable \(name) not built (looked in \(directories.joined(separator: ", "))); run scripts/test, which builds it")
     }
 
     /// Runs a command to completion and returns (status, combined output).
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           timeout: Duration = .seconds(120)) async throws -> (status: Int32, output: String) {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        timeout: Duration = .seconds(120)
+    ) async throws -> (status: Int32, output: String) {
         let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
         guard let status = await child.waitForExit(timeout: timeout) else {
             child.terminateIfRunning()

@@ -15,7 +15,8 @@ public struct TestDatabase: Sendable {
     public static func create(label: String = "t") async throws -> TestDatabase {
         try requireServer()
         let template = try await TemplateBuilder.shared.template()
-        let name = "\(label.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(20))_\(UUID().uuidString.prefix(8).lowercased())"
+        let name =
+            "\(label.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(20))_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = try await PostgresConnection.connect(PostgresConfiguration(connectionString: "dbname=postgres"))
         try await TemplateBuilder.shared.clone(template: template, into: name, using: admin)
         await admin.close()
@@ -23,7 +24,9 @@ public struct TestDatabase: Sendable {
     }
 
     public func drop() async {
-        guard let admin = try? await PostgresConnection.connect(PostgresConfiguration(connectionString: "dbname=postgres")) else { return }
+        guard let admin = try? await PostgresConnection.connect(PostgresConfiguration(connectionString: "dbname=postgres")) else {
+            return
+        }
         _ = try? await admin.execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
         await admin.close()
     }
@@ -39,7 +42,8 @@ public struct TestDatabase: Sendable {
     /// Fails fast with the fix when the suite is run without a server.
     public static func requireServer() throws {
         if ProcessInfo.processInfo.environment["PGHOST"] == nil && ProcessInfo.processInfo.environment["DATABASE_URL"] == nil {
-            throw TestSetupError("no PostgreSQL server configured: run the tests with scripts/test, which starts a throwaway cluster")
+            throw TestSetupError(
+                "no PostgreSQL server configured: run the tests with scripts/test, which starts a throwaway cluster")
         }
     }
 
@@ -70,7 +74,8 @@ actor TemplateBuilder {
             let exists = try await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]).first != nil
             if !exists {
                 try await admin.execute("CREATE DATABASE \"\(name)_building\"")
-                let connection = try await PostgresConnection.connect(PostgresConfiguration(connectionString: "dbname=\(name)_building"))
+                let connection = try await PostgresConnection.connect(
+                    PostgresConfiguration(connectionString: "dbname=\(name)_building"))
                 try await migrator.migrate(connection)
                 // The migration's system schedules (price refresh, retention) would
                 // enqueue jobs in any test that runs a worker long enough; tests

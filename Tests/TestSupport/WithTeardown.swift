@@ -12,8 +12,10 @@
 ///
 /// The teardown is an autoclosure, evaluated once, after `body`; its value
 /// (say the row count of a `DROP`) is ignored.
-public func withTeardown<Ignored>(_ teardown: @autoclosure () async -> Ignored,
-                                  _ body: () async throws -> Void) async throws {
+public func withTeardown<Ignored>(
+    _ teardown: @autoclosure () async -> Ignored,
+    _ body: () async throws -> Void
+) async throws {
     do {
         try await body()
     } catch {

@@ -12,8 +12,10 @@ import Zortout
 ///     MJ_BENCHMARK_TESTS=1 scripts/test --filter PullStockBenchmarkTests
 @Suite("Zortout pull benchmark")
 struct PullStockBenchmarkTests {
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["MJ_BENCHMARK_TESTS"] == "1",
-                   "the 10,000-product benchmark runs only with MJ_BENCHMARK_TESTS=1"))
+    @Test(
+        .enabled(
+            if: ProcessInfo.processInfo.environment["MJ_BENCHMARK_TESTS"] == "1",
+            "the 10,000-product benchmark runs only with MJ_BENCHMARK_TESTS=1"))
     func tenThousandProducts() async throws {
         let catalogue = ZortoutCatalogue.seeded(size: 10_000)
         let fixture = try await ZortoutFixture.start(label: "zbench", catalogue: catalogue)
@@ -32,7 +34,9 @@ struct PullStockBenchmarkTests {
                 #expect(result.fetched == 10_000)
                 #expect(result.pages == 20)
                 #expect(result.updated + result.unchanged == goods.count)
-                lines.append("zortout benchmark: \(run): \(result.fetched) items, \(result.pages) pages, updated \(result.updated); handler \(result.durationMS) ms, PostgreSQL \(result.dbMS) ms, queue-to-done wall \(wall.components.seconds * 1000 + wall.components.attoseconds / 1_000_000_000_000_000) ms")
+                lines.append(
+                    "zortout benchmark: \(run): \(result.fetched) items, \(result.pages) pages, updated \(result.updated); handler \(result.durationMS) ms, PostgreSQL \(result.dbMS) ms, queue-to-done wall \(wall.components.seconds * 1000 + wall.components.attoseconds / 1_000_000_000_000_000) ms"
+                )
             }
             let quants = try await fixture.quants(location: fixture.online)
             #expect(quants.count == goods.count)

@@ -19,8 +19,9 @@ struct PullStockErrorTests {
     @Test func badCredentialsFailAtOnceQuotingResDesc() async throws {
         let fixture = try await ZortoutFixture.start(label: "zerrcreds", catalogue: Self.catalogue)
         try await withTeardown(await fixture.stop()) {
-            let wrong = ZortoutSimulator.Credentials(storeName: ZortoutFixture.credentials.storeName,
-                                                     apiKey: ZortoutFixture.credentials.apiKey, apiSecret: "wrong-secret-value")
+            let wrong = ZortoutSimulator.Credentials(
+                storeName: ZortoutFixture.credentials.storeName,
+                apiKey: ZortoutFixture.credentials.apiKey, apiSecret: "wrong-secret-value")
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"], credentials: wrong)
             let job = try await fixture.enqueuePull(account: account)
             try await fixture.drain()
@@ -84,8 +85,9 @@ struct PullStockErrorTests {
             // Nothing listening: a connection failure, retryable (so with one attempt, failed after it).
             let port = fixture.simulator.port
             await fixture.simulator.stop()
-            try await fixture.pool.execute("UPDATE marketplace_account SET settings = jsonb_set(settings, '{base_url}', to_jsonb($1::text))",
-                                           ["http://127.0.0.1:\(port)/v4"])
+            try await fixture.pool.execute(
+                "UPDATE marketplace_account SET settings = jsonb_set(settings, '{base_url}', to_jsonb($1::text))",
+                ["http://127.0.0.1:\(port)/v4"])
             let refused = try await fixture.enqueuePull(account: account, maxAttempts: 2)
             let refusedRow = try await fixture.runUntilFinished(job: refused)
             #expect(refusedRow.state == "failed")

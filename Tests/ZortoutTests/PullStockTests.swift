@@ -43,7 +43,8 @@ struct PullStockTests {
             #expect(result.updated + result.skippedService + result.skippedNoSKU == result.fetched)
             let stats = await fixture.simulator.stats()
             #expect(stats.warehouseCodes.allSatisfy { $0 == "W0001" })
-            #expect(try await fixture.count("SELECT count(*) AS n FROM stock_quant_audit WHERE job_id = $1", [first]) == goods.count)
+            #expect(
+                try await fixture.count("SELECT count(*) AS n FROM stock_quant_audit WHERE job_id = $1", [first]) == goods.count)
 
             // The same pull again: nothing to write, nothing audited.
             let second = try await fixture.enqueuePull(account: account)
@@ -59,10 +60,13 @@ struct PullStockTests {
             let third = try await fixture.enqueuePull(account: account)
             try await fixture.drain()
             #expect(try await fixture.job(third).result?.updated == 1)
-            let audit = try #require(try await fixture.pool.query("""
-                SELECT a.old_quantity::text AS old, a.new_quantity::text AS new FROM stock_quant_audit a
-                  JOIN product p ON p.id = a.product_id WHERE a.job_id = $1
-                """, [third]).first)
+            let audit = try #require(
+                try await fixture.pool.query(
+                    """
+                    SELECT a.old_quantity::text AS old, a.new_quantity::text AS new FROM stock_quant_audit a
+                      JOIN product p ON p.id = a.product_id WHERE a.job_id = $1
+                    """, [third]
+                ).first)
             #expect(audit["old"] == String(sold.availableStock(in: "W0001")))
             #expect(audit["new"] == "3")
         }
@@ -81,8 +85,8 @@ struct PullStockTests {
             _ = try await fixture.insertProduct(sku: "SKU-00003", type: "combo", storable: false)
             _ = try await fixture.insertProduct(sku: "SKU-00004", active: false)
             // SKU-00005 and SKU-00006: no local product → unknown.
-            _ = try await fixture.insertProduct(sku: "SRV-00025")     // local goods, but Zortout says service
-            _ = try await fixture.insertProduct(sku: nil)             // a local product without a SKU is never touched
+            _ = try await fixture.insertProduct(sku: "SRV-00025")  // local goods, but Zortout says service
+            _ = try await fixture.insertProduct(sku: nil)  // a local product without a SKU is never touched
             let account = try await fixture.insertAccount(settings: ["stock_location_id": fixture.shop])
 
             let job = try await fixture.enqueuePull(account: account)
@@ -94,8 +98,8 @@ struct PullStockTests {
             #expect(result.locationID == fixture.shop)
             #expect(result.fetched == 60)
             #expect(result.updated == normal.count)
-            #expect(result.skippedService == 1 + 2)          // local service + two Zortout services
-            #expect(result.skippedNotStorable == 2)           // consu not storable, combo
+            #expect(result.skippedService == 1 + 2)  // local service + two Zortout services
+            #expect(result.skippedNotStorable == 2)  // consu not storable, combo
             #expect(result.skippedInactive == 1)
             #expect(result.skippedNoSKU == 2)
             #expect(result.unknownSKUCount == 2)
@@ -123,8 +127,9 @@ struct PullStockTests {
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"])
 
             // The payload's warehouse wins over the account's.
-            let job = try await fixture.enqueuePull(account: account,
-                                                    payload: #"{"warehouse_code": "ODS001", "sku_list": ["A1", "B2", "ZZ9"]}"#)
+            let job = try await fixture.enqueuePull(
+                account: account,
+                payload: #"{"warehouse_code": "ODS001", "sku_list": ["A1", "B2", "ZZ9"]}"#)
             try await fixture.drain()
             let row = try await fixture.job(job)
             #expect(row.state == "done", "\(row.error ?? "")")
@@ -148,8 +153,9 @@ struct PullStockTests {
         try await withTeardown(await fixture.stop()) {
             try await fixture.insertProducts(skus: catalogue.products.filter(\.isMatchableGoods).map { $0.sku! })
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "ODS001", "stock_field": "stock"])
-            let job = try await fixture.enqueuePull(account: account,
-                                                    payload: #"{"sku_list": ["SKU-00002", "SKU-01111", "SKU-00701", "NOPE"]}"#)
+            let job = try await fixture.enqueuePull(
+                account: account,
+                payload: #"{"sku_list": ["SKU-00002", "SKU-01111", "SKU-00701", "NOPE"]}"#)
             try await fixture.drain(handler: PullStockJob(searchThreshold: 2))
             let result = try #require(try await fixture.job(job).result)
             #expect(result.mode == "catalogue")
@@ -206,8 +212,9 @@ struct PullStockTests {
     @Test func failureMidPullLeavesWholePages() async throws {
         let catalogue = ZortoutCatalogue.seeded(size: 1_200)
         // Page 1 is served, page 2 gets a 500; one attempt only, so the job fails there.
-        let fixture = try await ZortoutFixture.start(label: "zpullmid", catalogue: catalogue,
-                                                     faults: ZortoutFaults(afterRequests: 1, internalErrors: 1))
+        let fixture = try await ZortoutFixture.start(
+            label: "zpullmid", catalogue: catalogue,
+            faults: ZortoutFaults(afterRequests: 1, internalErrors: 1))
         try await withTeardown(await fixture.stop()) {
             try await fixture.insertProducts(skus: catalogue.products.filter(\.isMatchableGoods).map { $0.sku! })
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"])
@@ -224,8 +231,9 @@ struct PullStockTests {
 
     @Test func quotaNoticeNextToDataIsSuccess() async throws {
         let catalogue = ZortoutCatalogue.seeded(size: 30)
-        let fixture = try await ZortoutFixture.start(label: "zpullquota", catalogue: catalogue,
-                                                     faults: ZortoutFaults(quotaNotice: true))
+        let fixture = try await ZortoutFixture.start(
+            label: "zpullquota", catalogue: catalogue,
+            faults: ZortoutFaults(quotaNotice: true))
         try await withTeardown(await fixture.stop()) {
             try await fixture.insertProducts(skus: catalogue.products.filter(\.isMatchableGoods).map { $0.sku! })
             let account = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"])

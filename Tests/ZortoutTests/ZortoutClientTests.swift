@@ -2,25 +2,30 @@ import Foundation
 import HTTPClient
 import JobQueue
 import MarketplaceSim
+import TestSupport
 import Testing
 import Zortout
-import TestSupport
 
 /// The client against the simulator: how each kind of answer maps to data or
 /// to a job outcome.
 @Suite("ZortoutClient")
 struct ZortoutClientTests {
-    static let credentials = ZortoutCredentials(storeName: ZortoutFixture.credentials.storeName,
-                                                apiKey: ZortoutFixture.credentials.apiKey,
-                                                apiSecret: ZortoutFixture.credentials.apiSecret)
+    static let credentials = ZortoutCredentials(
+        storeName: ZortoutFixture.credentials.storeName,
+        apiKey: ZortoutFixture.credentials.apiKey,
+        apiSecret: ZortoutFixture.credentials.apiSecret)
 
-    func withSimulator(_ faults: ZortoutFaults = ZortoutFaults(), timeout: Duration = .seconds(10),
-                       _ body: (ZortoutClient, ZortoutSimulator) async throws -> Void) async throws {
-        let simulator = try await ZortoutSimulator.start(catalogue: .seeded(size: 30), credentials: ZortoutFixture.credentials,
-                                                         faults: faults)
+    func withSimulator(
+        _ faults: ZortoutFaults = ZortoutFaults(), timeout: Duration = .seconds(10),
+        _ body: (ZortoutClient, ZortoutSimulator) async throws -> Void
+    ) async throws {
+        let simulator = try await ZortoutSimulator.start(
+            catalogue: .seeded(size: 30), credentials: ZortoutFixture.credentials,
+            faults: faults)
         try await withTeardown(await simulator.stop()) {
-            let client = ZortoutClient(baseURL: simulator.baseURL, credentials: Self.credentials,
-                                       http: URLSessionHTTPClient(), timeout: timeout)
+            let client = ZortoutClient(
+                baseURL: simulator.baseURL, credentials: Self.credentials,
+                http: URLSessionHTTPClient(), timeout: timeout)
             try await body(client, simulator)
         }
     }
@@ -31,7 +36,7 @@ struct ZortoutClientTests {
             #expect(page.count == 30)
             #expect(page.items.count == 10)
             #expect(page.items.first?.id == 4_470_021)
-            #expect(page.items.first { $0.id == 4_470_030 }?.sku == nil)   // the empty SKU reads as none
+            #expect(page.items.first { $0.id == 4_470_030 }?.sku == nil)  // the empty SKU reads as none
             #expect(try await client.warehouses().map(\.code) == ["W0001", "ODS001"])
         }
     }
@@ -67,13 +72,16 @@ struct ZortoutClientTests {
 
     @Test func unknownRouteIsPermanentAndNamesThePath() async throws {
         try await withSimulator { _, simulator in
-            let client = ZortoutClient(baseURL: simulator.baseURL.appendingPathComponent("v9"), credentials: Self.credentials,
-                                       http: URLSessionHTTPClient())
+            let client = ZortoutClient(
+                baseURL: simulator.baseURL.appendingPathComponent("v9"), credentials: Self.credentials,
+                http: URLSessionHTTPClient())
             do {
                 _ = try await client.products(page: 1)
                 Issue.record("expected a 404")
             } catch let error as ZortoutError {
-                guard case .permanent(let message) = error.jobError() else { Issue.record("expected permanent, got \(error)"); return }
+                guard case .permanent(let message) = error.jobError() else {
+                    Issue.record("expected permanent, got \(error)"); return
+                }
                 #expect(message.contains("HTTP 404"))
                 #expect(message.contains("base_url"))
             }

@@ -40,7 +40,8 @@ struct ZortoutOperationsTests {
             let first = try await operations.enqueuePull(account: zortout, warehouseCode: "ODS001", skus: nil)
             let again = try await operations.enqueuePull(account: zortout, warehouseCode: "ODS001", skus: nil)
             #expect(first == again)
-            let payload = try await fixture.pool.query("SELECT payload::text AS p FROM marketplace_job WHERE id = $1", [first]).first?["p"]
+            let payload = try await fixture.pool.query("SELECT payload::text AS p FROM marketplace_job WHERE id = $1", [first])
+                .first?["p"]
             #expect(payload == #"{"warehouse_code": "ODS001"}"#)
             try await fixture.drain()
             let outcome = try #require(try await operations.waitForJob(id: first, timeout: .seconds(5)))
@@ -52,8 +53,9 @@ struct ZortoutOperationsTests {
     }
 
     @Test func warehousesWithBadCredentialsQuoteTheNestedResDesc() async throws {
-        let fixture = try await ZortoutFixture.start(label: "zopscreds", catalogue: .seeded(size: 5),
-                                                     faults: ZortoutFaults(rejectCredentials: true))
+        let fixture = try await ZortoutFixture.start(
+            label: "zopscreds", catalogue: .seeded(size: 5),
+            faults: ZortoutFaults(rejectCredentials: true))
         try await withTeardown(await fixture.stop()) {
             let account = try await fixture.insertAccount()
             let operations = ZortoutOperations(database: fixture.pool)

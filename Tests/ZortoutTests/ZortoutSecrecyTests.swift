@@ -15,9 +15,11 @@ struct ZortoutSecrecyTests {
         try await withTeardown(await fixture.stop()) {
             try await fixture.insertProducts(skus: catalogue.products.filter(\.isMatchableGoods).map { $0.sku! })
             let good = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"], name: "Zortout good")
-            let wrong = ZortoutSimulator.Credentials(storeName: ZortoutFixture.credentials.storeName,
-                                                     apiKey: ZortoutFixture.credentials.apiKey, apiSecret: "other-SECRET-77d1e0")
-            let bad = try await fixture.insertAccount(settings: ["warehouse_code": "W0001"], credentials: wrong, name: "Zortout bad")
+            let wrong = ZortoutSimulator.Credentials(
+                storeName: ZortoutFixture.credentials.storeName,
+                apiKey: ZortoutFixture.credentials.apiKey, apiSecret: "other-SECRET-77d1e0")
+            let bad = try await fixture.insertAccount(
+                settings: ["warehouse_code": "W0001"], credentials: wrong, name: "Zortout bad")
             let secrets = ZortoutFixture.secretValues + [wrong.apiSecret]
 
             let jobs = [
@@ -26,17 +28,21 @@ struct ZortoutSecrecyTests {
                 try await fixture.enqueuePull(account: good, payload: #"{"sku_list": ["SKU-00001", "NOPE"]}"#, maxAttempts: 1),
             ]
             await fixture.simulator.setFaults(ZortoutFaults(afterRequests: 2, htmlPages: 1))
-            let worker = try ChildProcess(executable: "worker", arguments: [
-                "run", "--exit-when-idle", "--database-url", fixture.db.url, "--log-level", "trace", "--concurrency", "1",
-            ])
+            let worker = try ChildProcess(
+                executable: "worker",
+                arguments: [
+                    "run", "--exit-when-idle", "--database-url", fixture.db.url, "--log-level", "trace", "--concurrency", "1",
+                ])
             let status = await worker.waitForExit(timeout: .seconds(60))
             #expect(status == 0)
             let logs = worker.output
             #expect(logs.contains("zortout stock pull done"))
             #expect(logs.contains("Unauthorized"))
 
-            let rows = try await fixture.pool.query(
-                "SELECT coalesce(string_agg(row_to_json(j)::text, E'\\n'), '') AS dump FROM marketplace_job j").first?["dump"] ?? ""
+            let rows =
+                try await fixture.pool.query(
+                    "SELECT coalesce(string_agg(row_to_json(j)::text, E'\\n'), '') AS dump FROM marketplace_job j"
+                ).first?["dump"] ?? ""
             #expect(rows.contains("zortout.pull_stock"))
             #expect(rows.contains("resCode 401"))
 

@@ -12,7 +12,8 @@ struct RecordExecutionJob: JobHandler {
 
     func run(_ payload: Payload, context: JobContext) async throws -> Result {
         if let sleep = payload.sleep_ms, sleep > 0 { try await Task.sleep(for: .milliseconds(sleep)) }
-        try await context.database.execute("""
+        try await context.database.execute(
+            """
             INSERT INTO test_execution (job_id, attempt, worker) VALUES ($1, $2, current_setting('application_name'))
             """, [context.jobID, context.attempt])
         return Result(recorded: true)

@@ -11,7 +11,9 @@ extension CatalogTransformer {
             guard let variant = state.variants[record.id], variant.isListed else { return [] }
             var types: [SyncType] = [.price, .inventory]
             let template = variant.templateID.flatMap { state.templates[$0] }
-            if variant.imageVersion != nil || (template?.isParent == false && template?.imageVersion != nil) { types.append(.image) }
+            if variant.imageVersion != nil || (template?.isParent == false && template?.imageVersion != nil) {
+                types.append(.image)
+            }
             if template?.isParent == true { types.append(.relationship) }
             return types.map { SyncChange(record: record, templateID: variant.templateID, type: $0, values: reason) }
         case .productTemplate:

@@ -8,7 +8,8 @@ extension CatalogTransformer {
     /// templates that are parent listings, and how many template operations
     /// were consumed into variants.
     func expandTemplates(_ operations: [ProductOperation], state: CatalogState)
-        -> (operations: [ProductOperation], parents: Set<RecordKey>, consumed: Int) {
+        -> (operations: [ProductOperation], parents: Set<RecordKey>, consumed: Int)
+    {
         var createdInBatch: [Int64: [Int64]] = [:]
         for operation in operations where operation.record.model == .productProduct && operation.operation == .create {
             if let template = operation.templateID { createdInBatch[template, default: []].append(operation.record.id) }
@@ -32,8 +33,10 @@ extension CatalogTransformer {
             let receivers = operation.operation == .create ? createdInBatch[template] ?? [] : variants
             if !shared.isEmpty {
                 for variant in receivers {
-                    out.append(ProductOperation(id: operation.id, record: .variant(variant), templateID: template,
-                                                operation: .write, data: shared, timestamp: operation.timestamp))
+                    out.append(
+                        ProductOperation(
+                            id: operation.id, record: .variant(variant), templateID: template,
+                            operation: .write, data: shared, timestamp: operation.timestamp))
                 }
             }
             if isParent {
@@ -48,10 +51,11 @@ extension CatalogTransformer {
 
     /// Rules 1, 2, 4, 5 and 6 for one record's operations, in timestamp order.
     func fold(_ operations: [ProductOperation], record: RecordKey, state: CatalogState, parentOnly: Bool) -> FoldedChange {
-        let current: (listed: Bool, sku: String?)? = switch record.model {
-        case .productProduct: state.variants[record.id].map { ($0.isListed, $0.sku) }
-        case .productTemplate: state.templates[record.id].map { ($0.isListed, $0.sku) }
-        }
+        let current: (listed: Bool, sku: String?)? =
+            switch record.model {
+            case .productProduct: state.variants[record.id].map { ($0.isListed, $0.sku) }
+            case .productTemplate: state.templates[record.id].map { ($0.isListed, $0.sku) }
+            }
         // Rule 1: an unlink wins over everything before it.
         if let unlink = operations.last(where: { $0.operation == .unlink }) {
             let sku = unlink.data[ChangeKeys.sku]?.string
@@ -68,7 +72,8 @@ extension CatalogTransformer {
             switch operation.operation {
             case .create:
                 sawCreate = true
-                createCounts = operation.data[ChangeKeys.syncActive]?.bool == true && operation.data[ChangeKeys.sku]?.string != nil
+                createCounts =
+                    operation.data[ChangeKeys.syncActive]?.bool == true && operation.data[ChangeKeys.sku]?.string != nil
                 flip = nil
             case .write:
                 if let active = operation.data[ChangeKeys.syncActive]?.bool { flip = active }
@@ -99,8 +104,10 @@ extension CatalogTransformer {
     /// accepted absorbs later writes (rule 7: nothing of the offer goes before
     /// it); a Failure row is retried when the record has a new write, except a
     /// failed delete, which was tried once and now needs a person (rule 8).
-    func merge(_ folded: FoldedChange, record: RecordKey, templateID: Int64?, open: [OpenSyncRow],
-               operationCount: Int, into result: inout TransformResult) {
+    func merge(
+        _ folded: FoldedChange, record: RecordKey, templateID: Int64?, open: [OpenSyncRow],
+        operationCount: Int, into result: inout TransformResult
+    ) {
         let openByType = Dictionary(open.map { ($0.type, $0) }, uniquingKeysWith: { first, _ in first })
         func emit(_ type: SyncType, _ values: [String: JSONValue]) {
             result.changes.append(SyncChange(record: record, templateID: templateID, type: type, values: values))
@@ -130,7 +137,8 @@ extension CatalogTransformer {
                     emit(type, (openByType[type]?.values ?? [:]).merging(byType[type]!) { $1 })
                 }
             }
-            for row in open where row.status == .failure && row.type != .delete && row.type != .create && byType[row.type] == nil {
+            for row in open where row.status == .failure && row.type != .delete && row.type != .create && byType[row.type] == nil
+            {
                 emit(row.type, row.values)
             }
         }

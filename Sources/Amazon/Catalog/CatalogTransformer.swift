@@ -14,12 +14,17 @@ public struct CatalogTransformer: Sendable {
         let sorted = operations.sorted { ($0.timestamp, $0.id) < ($1.timestamp, $1.id) }
 
         // Rule 1, template half: a template unlink drops every operation of its variants.
-        let unlinkedTemplates = Set(sorted.filter { $0.record.model == .productTemplate && $0.operation == .unlink }.map(\.record.id))
+        let unlinkedTemplates = Set(
+            sorted.filter { $0.record.model == .productTemplate && $0.operation == .unlink }.map(\.record.id))
         var familySKUs: [Int64: [String]] = [:]
         var kept: [ProductOperation] = []
         for operation in sorted {
-            if operation.record.model == .productProduct, let template = operation.templateID, unlinkedTemplates.contains(template) {
-                if operation.operation == .unlink, let sku = operation.data[ChangeKeys.sku]?.string { familySKUs[template, default: []].append(sku) }
+            if operation.record.model == .productProduct, let template = operation.templateID,
+                unlinkedTemplates.contains(template)
+            {
+                if operation.operation == .unlink, let sku = operation.data[ChangeKeys.sku]?.string {
+                    familySKUs[template, default: []].append(sku)
+                }
                 result.ignoredOperations += 1
                 continue
             }
@@ -48,18 +53,22 @@ public struct CatalogTransformer: Sendable {
                 folded = skus.isEmpty ? .nothing : .delete(values)
                 if skus.isEmpty { result.ignoredOperations += operations.count }
                 // The variants' open rows are moot with their family.
-                for (key, rows) in openByRecord where key.model == .productProduct && rows.contains(where: { $0.templateID == record.id }) {
+                for (key, rows) in openByRecord
+                where key.model == .productProduct && rows.contains(where: { $0.templateID == record.id }) {
                     result.superseded += rows.map(\.id)
                 }
             }
-            merge(folded, record: record, templateID: templateID, open: openByRecord[record] ?? [],
-                  operationCount: operations.count, into: &result)
+            merge(
+                folded, record: record, templateID: templateID, open: openByRecord[record] ?? [],
+                operationCount: operations.count, into: &result)
         }
 
         // FATAL or cancelled feeds: retried without a new write.
         let touched = Set(order)
-        for row in openRows where row.status == .failure && row.retryUnchanged && !touched.contains(row.record)
-            && !result.superseded.contains(row.id) {
+        for row in openRows
+        where row.status == .failure && row.retryUnchanged && !touched.contains(row.record)
+            && !result.superseded.contains(row.id)
+        {
             result.changes.append(SyncChange(record: row.record, templateID: row.templateID, type: row.type, values: row.values))
         }
         result.superseded = Array(Set(result.superseded)).sorted()

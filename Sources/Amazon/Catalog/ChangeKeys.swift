@@ -9,7 +9,7 @@ public enum ChangeKeys {
     public static func syncType(of key: String) -> SyncType? {
         switch key {
         case "name", "description", "brand", "bullet_points", "variation_values", "amazon_product_type",
-             "amazon_variation_theme":
+            "amazon_variation_theme":
             .update
         case "list_price", "price_override", "currency": .price
         case "quantity": .inventory

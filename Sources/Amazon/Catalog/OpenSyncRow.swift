@@ -11,8 +11,10 @@ public struct OpenSyncRow: Sendable, Equatable {
     /// The failure was not about the content (FATAL or cancelled feed): retry without a new write.
     public var retryUnchanged: Bool
 
-    public init(id: Int64, record: RecordKey, templateID: Int64?, type: SyncType, status: SyncStatus,
-                values: [String: JSONValue], retryUnchanged: Bool = false) {
+    public init(
+        id: Int64, record: RecordKey, templateID: Int64?, type: SyncType, status: SyncStatus,
+        values: [String: JSONValue], retryUnchanged: Bool = false
+    ) {
         self.id = id
         self.record = record
         self.templateID = templateID

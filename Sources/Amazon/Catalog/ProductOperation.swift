@@ -11,8 +11,10 @@ public struct ProductOperation: Sendable, Equatable {
     public var data: [String: JSONValue]
     public var timestamp: Date
 
-    public init(id: Int64, record: RecordKey, templateID: Int64?, operation: RecordOperation,
-                data: [String: JSONValue], timestamp: Date) {
+    public init(
+        id: Int64, record: RecordKey, templateID: Int64?, operation: RecordOperation,
+        data: [String: JSONValue], timestamp: Date
+    ) {
         self.id = id
         self.record = record
         self.templateID = templateID

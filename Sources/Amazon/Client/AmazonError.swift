@@ -33,7 +33,8 @@ public enum AmazonError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .credentialsRejected(let account, let status, let code, let message):
-            return "Login with Amazon rejected the credentials of \(account) (HTTP \(status) \(code)\(message.isEmpty ? "" : ": \(message)")); "
+            return
+                "Login with Amazon rejected the credentials of \(account) (HTTP \(status) \(code)\(message.isEmpty ? "" : ": \(message)")); "
                 + "check its client_id, client_secret and refresh_token"
         case .accessDenied(let account, let target, let status, let message):
             return "Amazon denied \(target) for \(account) with HTTP \(status) even with a fresh access token: \(message); "

@@ -37,9 +37,15 @@ public struct AmazonRateLimitOverride: Decodable, Sendable, Equatable {
         burst = try container.decodeIfPresent(Int.self, forKey: .burst)
         limit = try container.decodeIfPresent(Int.self, forKey: .limit)
         seconds = try container.decodeIfPresent(Decimal.self, forKey: .seconds)
-        if let rate, rate <= 0 { throw DecodingError.dataCorruptedError(forKey: .rate, in: container, debugDescription: "must be > 0") }
-        if let burst, burst < 1 { throw DecodingError.dataCorruptedError(forKey: .burst, in: container, debugDescription: "must be >= 1") }
-        if let limit, limit < 1 { throw DecodingError.dataCorruptedError(forKey: .limit, in: container, debugDescription: "must be >= 1") }
+        if let rate, rate <= 0 {
+            throw DecodingError.dataCorruptedError(forKey: .rate, in: container, debugDescription: "must be > 0")
+        }
+        if let burst, burst < 1 {
+            throw DecodingError.dataCorruptedError(forKey: .burst, in: container, debugDescription: "must be >= 1")
+        }
+        if let limit, limit < 1 {
+            throw DecodingError.dataCorruptedError(forKey: .limit, in: container, debugDescription: "must be >= 1")
+        }
         if let seconds, seconds <= 0 {
             throw DecodingError.dataCorruptedError(forKey: .seconds, in: container, debugDescription: "must be > 0")
         }

@@ -38,10 +38,12 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
     }
 
     /// Settings from parts (tests, tools), with the documented defaults.
-    public init(sellerID: String, marketplaceIDs: [String], endpoint: URL = defaultEndpoint,
-                tokenEndpoint: URL = defaultTokenEndpoint, imageBaseURL: URL? = nil, currency: String? = nil,
-                defaultProductType: String? = nil, intervalSeconds: Int = 600, automatic: Bool = false,
-                rateLimits: [String: AmazonRateLimitOverride] = [:]) {
+    public init(
+        sellerID: String, marketplaceIDs: [String], endpoint: URL = defaultEndpoint,
+        tokenEndpoint: URL = defaultTokenEndpoint, imageBaseURL: URL? = nil, currency: String? = nil,
+        defaultProductType: String? = nil, intervalSeconds: Int = 600, automatic: Bool = false,
+        rateLimits: [String: AmazonRateLimitOverride] = [:]
+    ) {
         self.sellerID = sellerID
         self.marketplaceIDs = marketplaceIDs
         self.endpoint = endpoint
@@ -60,17 +62,20 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
         sellerID = try Self.nonEmpty(container, .sellerID, example: "A2EXAMPLE1234")
         marketplaceIDs = try container.decode([String].self, forKey: .marketplaceIDs)
         guard !marketplaceIDs.isEmpty, marketplaceIDs.count <= 25,
-              marketplaceIDs.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
-            throw DecodingError.dataCorruptedError(forKey: .marketplaceIDs, in: container,
-                                                   debugDescription: "expected 1 to 25 marketplace ids such as [\"ATVPDKIKX0DER\"]")
+            marketplaceIDs.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+        else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .marketplaceIDs, in: container,
+                debugDescription: "expected 1 to 25 marketplace ids such as [\"ATVPDKIKX0DER\"]")
         }
         endpoint = try Self.url(container, .endpoint) ?? Self.defaultEndpoint
         tokenEndpoint = try Self.url(container, .tokenEndpoint) ?? Self.defaultTokenEndpoint
         imageBaseURL = try Self.url(container, .imageBaseURL)
         if let code = try container.decodeIfPresent(String.self, forKey: .currency) {
             guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
-                throw DecodingError.dataCorruptedError(forKey: .currency, in: container,
-                                                       debugDescription: "expected an ISO 4217 code such as \"USD\"")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .currency, in: container,
+                    debugDescription: "expected an ISO 4217 code such as \"USD\"")
             }
             currency = code
         }
@@ -78,23 +83,28 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
             .flatMap { $0.isEmpty ? nil : $0 }
         intervalSeconds = try container.decodeIfPresent(Int.self, forKey: .intervalSeconds) ?? 600
         guard intervalSeconds > 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .intervalSeconds, in: container,
-                                                   debugDescription: "must be a positive number of seconds")
+            throw DecodingError.dataCorruptedError(
+                forKey: .intervalSeconds, in: container,
+                debugDescription: "must be a positive number of seconds")
         }
         automatic = try container.decodeIfPresent(Bool.self, forKey: .automatic) ?? false
         rateLimits = try container.decodeIfPresent([String: AmazonRateLimitOverride].self, forKey: .rateLimits) ?? [:]
         let known = Set(SPAPIOperation.allCases.map(\.rawValue) + [AmazonRateLimitOverride.feedSubmissionsKey])
         if let unknown = rateLimits.keys.sorted().first(where: { !known.contains($0) }) {
-            throw DecodingError.dataCorruptedError(forKey: .rateLimits, in: container,
-                                                   debugDescription: "unknown quota \"\(unknown)\"; expected one of \(known.sorted().joined(separator: ", "))")
+            throw DecodingError.dataCorruptedError(
+                forKey: .rateLimits, in: container,
+                debugDescription: "unknown quota \"\(unknown)\"; expected one of \(known.sorted().joined(separator: ", "))")
         }
     }
 
-    private static func nonEmpty(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys,
-                                 example: String) throws -> String {
+    private static func nonEmpty(
+        _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys,
+        example: String
+    ) throws -> String {
         let value = try container.decode(String.self, forKey: key).trimmingCharacters(in: .whitespaces)
         guard !value.isEmpty else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "must not be empty, e.g. \"\(example)\"")
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container, debugDescription: "must not be empty, e.g. \"\(example)\"")
         }
         return value
     }
@@ -103,9 +113,11 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
         guard let text = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
         let trimmed = text.hasSuffix("/") && key != .imageBaseURL ? String(text.dropLast()) : text
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
-              scheme == "https" || scheme == "http", url.host != nil else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: container,
-                                                   debugDescription: "expected an http(s) URL, got \"\(text.prefix(80))\"")
+            scheme == "https" || scheme == "http", url.host != nil
+        else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container,
+                debugDescription: "expected an http(s) URL, got \"\(text.prefix(80))\"")
         }
         return url
     }

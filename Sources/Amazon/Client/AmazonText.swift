@@ -20,7 +20,8 @@ enum AmazonText {
                 let valueStart = result.index(after: open)
                 let valueEnd = result[valueStart...].firstIndex(of: "\"") ?? result.endIndex
                 result.replaceSubrange(valueStart..<valueEnd, with: "[redacted]")
-                searchStart = result.index(valueStart, offsetBy: "[redacted]".count, limitedBy: result.endIndex) ?? result.endIndex
+                searchStart =
+                    result.index(valueStart, offsetBy: "[redacted]".count, limitedBy: result.endIndex) ?? result.endIndex
             }
         }
         return result

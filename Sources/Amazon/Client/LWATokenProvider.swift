@@ -32,8 +32,10 @@ public actor LWATokenProvider {
     }
 
     /// A token valid for a while yet: the cached one, or a new one from `token_endpoint`.
-    public func accessToken(for account: AmazonAccount, http: any HTTPClient,
-                            timeout: Duration = .seconds(30)) async throws(AmazonError) -> LWAAccessToken {
+    public func accessToken(
+        for account: AmazonAccount, http: any HTTPClient,
+        timeout: Duration = .seconds(30)
+    ) async throws(AmazonError) -> LWAAccessToken {
         let key = Self.key(account)
         if let token = cache[key], token.refreshAt > now() { return token }
         let task: Task<LWAAccessToken, any Error>
@@ -43,7 +45,9 @@ public actor LWATokenProvider {
             requestsSent += 1
             let now = self.now
             let margin = refreshMargin
-            task = Task { try await LWATokenRequest(account: account, http: http, timeout: timeout).send(now: now, margin: margin) }
+            task = Task {
+                try await LWATokenRequest(account: account, http: http, timeout: timeout).send(now: now, margin: margin)
+            }
             inFlight[key] = task
         }
         do {
@@ -54,7 +58,8 @@ public actor LWATokenProvider {
         } catch {
             if inFlight[key] == task { inFlight[key] = nil }
             if let error = error as? AmazonError { throw error }
-            throw .transport(account: account.label, error: .cancelled(target: "POST \(account.settings.tokenEndpoint.absoluteString)"))
+            throw .transport(
+                account: account.label, error: .cancelled(target: "POST \(account.settings.tokenEndpoint.absoluteString)"))
         }
     }
 
@@ -70,7 +75,8 @@ public actor LWATokenProvider {
     public func removeAll() { cache.removeAll() }
 
     static func key(_ account: AmazonAccount) -> Key {
-        Key(accountID: account.id, tokenEndpoint: account.settings.tokenEndpoint, clientID: account.credentials.clientID,
+        Key(
+            accountID: account.id, tokenEndpoint: account.settings.tokenEndpoint, clientID: account.credentials.clientID,
             clientSecret: account.credentials.clientSecret, refreshToken: account.credentials.refreshToken)
     }
 }

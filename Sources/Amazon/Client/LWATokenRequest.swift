@@ -22,13 +22,18 @@ struct LWATokenRequest: Sendable {
 
     func send(now: @Sendable () -> Date, margin: TimeInterval) async throws(AmazonError) -> LWAAccessToken {
         let credentials = account.credentials
-        let form = [("grant_type", "refresh_token"), ("refresh_token", credentials.refreshToken),
-                    ("client_id", credentials.clientID), ("client_secret", credentials.clientSecret)]
+        let form = [
+            ("grant_type", "refresh_token"), ("refresh_token", credentials.refreshToken),
+            ("client_id", credentials.clientID), ("client_secret", credentials.clientSecret),
+        ]
         let body = form.map { "\($0)=\(Self.formEncode($1))" }.joined(separator: "&")
-        let request = HTTPRequest(method: "POST", url: account.settings.tokenEndpoint,
-                                  headers: ["Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
-                                            "Accept": "application/json"],
-                                  body: Data(body.utf8), timeout: timeout)
+        let request = HTTPRequest(
+            method: "POST", url: account.settings.tokenEndpoint,
+            headers: [
+                "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
+                "Accept": "application/json",
+            ],
+            body: Data(body.utf8), timeout: timeout)
         let target = request.redactedTarget
         let issuedAt = now()
         let response: HTTPResponse
@@ -40,10 +45,12 @@ struct LWATokenRequest: Sendable {
         let snippet = AmazonText.scrub(response.snippet(limit: 120), credentials.secrets)
         if response.isSuccess {
             guard let grant = try? JSONDecoder().decode(Grant.self, from: response.body), !grant.access_token.isEmpty,
-                  grant.expires_in > 0 else {
-                throw .unreadable(account: account.label, target: target, status: response.status,
-                                  reason: AmazonText.describeBody(response, expected: "a token grant"),
-                                  snippet: AmazonText.scrubToken(snippet))
+                grant.expires_in > 0
+            else {
+                throw .unreadable(
+                    account: account.label, target: target, status: response.status,
+                    reason: AmazonText.describeBody(response, expected: "a token grant"),
+                    snippet: AmazonText.scrubToken(snippet))
             }
             return LWAAccessToken(value: grant.access_token, issuedAt: issuedAt, lifetime: grant.expires_in, margin: margin)
         }
@@ -57,8 +64,9 @@ struct LWATokenRequest: Sendable {
         case 500...:
             throw .httpStatus(account: account.label, target: target, status: response.status, message: snippet)
         case 401, 403:
-            throw .credentialsRejected(account: account.label, status: response.status,
-                                       code: code.isEmpty ? "unauthorized" : code, message: message)
+            throw .credentialsRejected(
+                account: account.label, status: response.status,
+                code: code.isEmpty ? "unauthorized" : code, message: message)
         case 400 where Self.rejectionCodes.contains(code):
             // The refresh token is revoked or wrong, or the client is unknown:
             // no retry will fix it; a person must re-authorize the app.

@@ -12,15 +12,18 @@ extension SPAPIClient {
     }
 
     /// - Parameter rateLimited: false when the caller already took this operation's token.
-    func call<Body: Encodable, Answer: Decodable>(_ operation: SPAPIOperation, method: String, path: String, body: Body?,
-                                                  rateLimited: Bool = true) async throws(AmazonError) -> Answer {
+    func call<Body: Encodable, Answer: Decodable>(
+        _ operation: SPAPIOperation, method: String, path: String, body: Body?,
+        rateLimited: Bool = true
+    ) async throws(AmazonError) -> Answer {
         let target = "\(method) \(path)"
         if rateLimited { try await takeRateLimit([operation.rateLimit(settings: account.settings)], target: operation.rawValue) }
         var bodyData: Data?
         if let body {
             do { bodyData = try JSONEncoder().encode(body) } catch {
-                throw .unreadable(account: account.label, target: target, status: 0, reason: "a request body that does not encode",
-                                  snippet: String(describing: error).prefix(80).description)
+                throw .unreadable(
+                    account: account.label, target: target, status: 0, reason: "a request body that does not encode",
+                    snippet: String(describing: error).prefix(80).description)
             }
         }
         let url = URL(string: account.settings.endpoint.absoluteString + path)!
@@ -29,16 +32,22 @@ extension SPAPIClient {
         var response = try await send(request(method: method, url: url, body: bodyData, token: token))
         if response.status == 401 || response.status == 403 {
             // An expired or revoked token: refresh once and try once more.
-            logger?.info("amazon access token refused; refreshing it once", metadata: [
-                "operation": "\(operation.rawValue)", "status": "\(response.status)"])
+            logger?.info(
+                "amazon access token refused; refreshing it once",
+                metadata: [
+                    "operation": "\(operation.rawValue)", "status": "\(response.status)",
+                ])
             await tokens.invalidate(token, for: account)
             token = try await tokens.accessToken(for: account, http: http)
             response = try await send(request(method: method, url: url, body: bodyData, token: token))
         }
         let elapsed = ContinuousClock.now - started
-        logger?.debug("sp-api call", metadata: [
-            "operation": "\(operation.rawValue)", "status": "\(response.status)",
-            "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)"])
+        logger?.debug(
+            "sp-api call",
+            metadata: [
+                "operation": "\(operation.rawValue)", "status": "\(response.status)",
+                "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+            ])
         do {
             return try read(response, operation: operation, target: target, token: token)
         } catch {
@@ -51,8 +60,10 @@ extension SPAPIClient {
     }
 
     private func request(method: String, url: URL, body: Data?, token: LWAAccessToken) -> HTTPRequest {
-        var headers = ["x-amz-access-token": token.value, "Accept": "application/json",
-                       "User-Agent": "marketplace-jobs/1.0 (Language=Swift)"]
+        var headers = [
+            "x-amz-access-token": token.value, "Accept": "application/json",
+            "User-Agent": "marketplace-jobs/1.0 (Language=Swift)",
+        ]
         if body != nil { headers["Content-Type"] = "application/json" }
         return HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: timeout)
     }
@@ -65,8 +76,10 @@ extension SPAPIClient {
         }
     }
 
-    private func read<Answer: Decodable>(_ response: HTTPResponse, operation: SPAPIOperation, target: String,
-                                         token: LWAAccessToken) throws(AmazonError) -> Answer {
+    private func read<Answer: Decodable>(
+        _ response: HTTPResponse, operation: SPAPIOperation, target: String,
+        token: LWAAccessToken
+    ) throws(AmazonError) -> Answer {
         let quoted = { AmazonText.scrub(response.snippet(limit: 120), account.credentials.secrets + [token.value]) }
         if response.isSuccess {
             do {
@@ -74,17 +87,23 @@ extension SPAPIClient {
             } catch {
                 var reason = AmazonText.describeBody(response, expected: "the \(operation.rawValue) answer")
                 if case DecodingError.keyNotFound(let key, _) = error { reason += " (no \(key.stringValue))" }
-                throw .unreadable(account: account.label, target: target, status: response.status, reason: reason, snippet: quoted())
+                throw .unreadable(
+                    account: account.label, target: target, status: response.status, reason: reason, snippet: quoted())
             }
         }
         if response.status == 429 {
-            throw .throttled(account: account.label, target: target, retryAt: retryAt(response, operation: operation),
-                             detail: "HTTP 429" + (response.header("x-amzn-ratelimit-limit").map { ", x-amzn-RateLimit-Limit \($0)/s" } ?? ""))
+            throw .throttled(
+                account: account.label, target: target, retryAt: retryAt(response, operation: operation),
+                detail: "HTTP 429" + (response.header("x-amzn-ratelimit-limit").map { ", x-amzn-RateLimit-Limit \($0)/s" } ?? ""))
         }
         let errors = (try? JSONDecoder().decode(ErrorList.self, from: response.body))?.errors ?? []
-        let message = errors.isEmpty ? quoted() : AmazonText.scrub(errors.prefix(3).map { entry in
-            [entry.code, entry.message, entry.details].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-        }.joined(separator: "; "), account.credentials.secrets + [token.value])
+        let message =
+            errors.isEmpty
+            ? quoted()
+            : AmazonText.scrub(
+                errors.prefix(3).map { entry in
+                    [entry.code, entry.message, entry.details].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+                }.joined(separator: "; "), account.credentials.secrets + [token.value])
         if response.status == 401 || response.status == 403 {
             throw .accessDenied(account: account.label, target: target, status: response.status, message: message)
         }
@@ -93,8 +112,9 @@ extension SPAPIClient {
         }
         if errors.isEmpty && response.status < 500 {
             // Not Amazon's error JSON: a proxy or load balancer page, worth another try.
-            throw .unreadable(account: account.label, target: target, status: response.status,
-                              reason: AmazonText.describeBody(response, expected: "an SP-API error list"), snippet: quoted())
+            throw .unreadable(
+                account: account.label, target: target, status: response.status,
+                reason: AmazonText.describeBody(response, expected: "an SP-API error list"), snippet: quoted())
         }
         throw .httpStatus(account: account.label, target: target, status: response.status, message: message)
     }
@@ -104,9 +124,11 @@ extension SPAPIClient {
     /// the account's `rate_limits` rate or the model's default; `Retry-After` wins when it is later.
     func retryAt(_ response: HTTPResponse, operation: SPAPIOperation) -> Date {
         let now = now()
-        var rate = NSDecimalNumber(decimal: account.settings.rateLimits[operation.rawValue]?.rate ?? operation.defaultRate).doubleValue
+        var rate = NSDecimalNumber(decimal: account.settings.rateLimits[operation.rawValue]?.rate ?? operation.defaultRate)
+            .doubleValue
         if let header = response.header("x-amzn-ratelimit-limit"),
-           let live = Double(header.trimmingCharacters(in: .whitespaces)), live > 0, live.isFinite {
+            let live = Double(header.trimmingCharacters(in: .whitespaces)), live > 0, live.isFinite
+        {
             rate = live
         }
         var wait = min(3600, max(0.1, 1 / rate))

@@ -31,8 +31,9 @@ public enum SPAPIOperation: String, Sendable, CaseIterable {
     /// The account's `rate_limits` override, when it has one, wins over the defaults.
     public func rateLimit(settings: AmazonSettings) -> RateLimit {
         let override = settings.rateLimits[rawValue]
-        return .bucket("amazon:\(settings.sellerID)@\(settings.endpoint.host ?? "?"):\(rawValue)",
-                       rate: override?.rate ?? defaultRate, burst: override?.burst ?? defaultBurst)
+        return .bucket(
+            "amazon:\(settings.sellerID)@\(settings.endpoint.host ?? "?"):\(rawValue)",
+            rate: override?.rate ?? defaultRate, burst: override?.burst ?? defaultBurst)
     }
 
     /// "5 JSON_LISTINGS_FEED submissions per 5 minutes" (per seller and region),
@@ -40,7 +41,8 @@ public enum SPAPIOperation: String, Sendable, CaseIterable {
     public static func feedSubmissionLimit(feedType: String, settings: AmazonSettings) -> RateLimit? {
         guard feedType == "JSON_LISTINGS_FEED" else { return nil }
         let override = settings.rateLimits[AmazonRateLimitOverride.feedSubmissionsKey]
-        return .window("amazon:\(settings.sellerID)@\(settings.endpoint.host ?? "?"):submit:\(feedType)",
-                       limit: override?.limit ?? 5, seconds: override?.seconds ?? 300)
+        return .window(
+            "amazon:\(settings.sellerID)@\(settings.endpoint.host ?? "?"):submit:\(feedType)",
+            limit: override?.limit ?? 5, seconds: override?.seconds ?? 300)
     }
 }

@@ -13,8 +13,10 @@ extension FeedBuilder {
     }
 
     func remove(_ name: String) -> JSONValue {
-        .object(["op": .string("delete"), "path": .string("/attributes/\(name)"),
-                 "value": .array([.object(["marketplace_id": .string(settings.marketplaceID)])])])
+        .object([
+            "op": .string("delete"), "path": .string("/attributes/\(name)"),
+            "value": .array([.object(["marketplace_id": .string(settings.marketplaceID)])]),
+        ])
     }
 
     /// The product facts of a create (`UPDATE`, requirements `LISTING`);
@@ -32,8 +34,13 @@ extension FeedBuilder {
     }
 
     func bulletPoints(_ points: [String]) -> JSONValue {
-        .array(points.map { .object(["value": .string($0), "language_tag": .string(settings.languageTag),
-                                     "marketplace_id": .string(settings.marketplaceID)]) })
+        .array(
+            points.map {
+                .object([
+                    "value": .string($0), "language_tag": .string(settings.languageTag),
+                    "marketplace_id": .string(settings.marketplaceID),
+                ])
+            })
     }
 
     /// The JSON Patch operations of every non-create sync type.
@@ -45,25 +52,38 @@ extension FeedBuilder {
             for key in values.keys.sorted() {
                 switch key {
                 case "name": patches.append(replace("item_name", attribute(listing.title, localized: true)))
-                case "brand": patches.append(listing.brand.map { replace("brand", attribute($0, localized: true)) } ?? remove("brand"))
+                case "brand":
+                    patches.append(listing.brand.map { replace("brand", attribute($0, localized: true)) } ?? remove("brand"))
                 case "description":
-                    patches.append(listing.description.map { replace("product_description", attribute($0, localized: true)) }
-                                   ?? remove("product_description"))
+                    patches.append(
+                        listing.description.map { replace("product_description", attribute($0, localized: true)) }
+                            ?? remove("product_description"))
                 case "bullet_points":
-                    patches.append(listing.bulletPoints.isEmpty ? remove("bullet_point") : replace("bullet_point", bulletPoints(listing.bulletPoints)))
+                    patches.append(
+                        listing.bulletPoints.isEmpty
+                            ? remove("bullet_point") : replace("bullet_point", bulletPoints(listing.bulletPoints)))
                 case "variation_values":
-                    for name in listing.variationValues.keys.sorted() { patches.append(replace(name, attribute(listing.variationValues[name]!))) }
+                    for name in listing.variationValues.keys.sorted() {
+                        patches.append(replace(name, attribute(listing.variationValues[name]!)))
+                    }
                 case "amazon_variation_theme":
-                    if let theme = listing.variationTheme { patches.append(replace("variation_theme", .array([.object(["name": .string(theme)])]))) }
+                    if let theme = listing.variationTheme {
+                        patches.append(replace("variation_theme", .array([.object(["name": .string(theme)])])))
+                    }
                 default: break
                 }
             }
             // A product type change alone has no attribute to patch; the title keeps the message valid.
             return patches.isEmpty ? [replace("item_name", attribute(listing.title, localized: true))] : patches
         case .price:
-            guard let price = listing.price else { throw Rejection(reason: "price: \(listing.sku) has no list_price or price_override") }
+            guard let price = listing.price else {
+                throw Rejection(reason: "price: \(listing.sku) has no list_price or price_override")
+            }
             guard let currency = listing.currency ?? settings.currency else {
-                throw Rejection(reason: "price: \(listing.sku) has no currency (set product_template.currency or the account's settings.currency)")
+                throw Rejection(
+                    reason:
+                        "price: \(listing.sku) has no currency (set product_template.currency or the account's settings.currency)"
+                )
             }
             let offer: JSONValue = .object([
                 "marketplace_id": marketplace, "currency": .string(currency), "audience": .string("ALL"),
@@ -75,9 +95,15 @@ extension FeedBuilder {
         case .deactivate:
             return [replace("fulfillment_availability", .array([fulfillment(quantity: 0)]))]
         case .image:
-            guard let base = settings.imageBaseURL else { throw Rejection(reason: "image: the account has no settings.image_base_url") }
-            guard let version = listing.imageVersion else { throw Rejection(reason: "image: \(listing.sku) has no amazon_image_version") }
-            let root = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/" + Self.pathSegment(listing.sku) + "/" + Self.pathSegment(version)
+            guard let base = settings.imageBaseURL else {
+                throw Rejection(reason: "image: the account has no settings.image_base_url")
+            }
+            guard let version = listing.imageVersion else {
+                throw Rejection(reason: "image: \(listing.sku) has no amazon_image_version")
+            }
+            let root =
+                (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/" + Self.pathSegment(listing.sku) + "/"
+                + Self.pathSegment(version)
             func locator(_ file: String) -> JSONValue {
                 .array([.object(["marketplace_id": marketplace, "media_location": .string("\(root)/\(file).jpg")])])
             }
@@ -91,22 +117,34 @@ extension FeedBuilder {
                 guard let theme = listing.variationTheme else {
                     throw Rejection(reason: "relationship: parent \(listing.sku) has no amazon_variation_theme")
                 }
-                return [replace("parentage_level", attribute("parent")),
-                        replace("variation_theme", .array([.object(["name": .string(theme)])]))]
+                return [
+                    replace("parentage_level", attribute("parent")),
+                    replace("variation_theme", .array([.object(["name": .string(theme)])])),
+                ]
             }
             guard let parent = listing.parentSKU else {
                 throw Rejection(reason: "relationship: \(listing.sku) has no parent SKU (its template's default_code)")
             }
-            var patches = [replace("parentage_level", attribute("child")),
-                           replace("child_parent_sku_relationship", .array([.object([
-                               "marketplace_id": marketplace, "child_relationship_type": .string("variation"),
-                               "parent_sku": .string(parent)])]))]
+            var patches = [
+                replace("parentage_level", attribute("child")),
+                replace(
+                    "child_parent_sku_relationship",
+                    .array([
+                        .object([
+                            "marketplace_id": marketplace, "child_relationship_type": .string("variation"),
+                            "parent_sku": .string(parent),
+                        ])
+                    ])),
+            ]
             if let theme = listing.variationTheme {
                 patches.append(replace("variation_theme", .array([.object(["name": .string(theme)])])))
             }
             return patches
         case .override:
-            return [listing.shippingGroup.map { replace("merchant_shipping_group", attribute($0)) } ?? remove("merchant_shipping_group")]
+            return [
+                listing.shippingGroup.map { replace("merchant_shipping_group", attribute($0)) }
+                    ?? remove("merchant_shipping_group")
+            ]
         case .create, .delete:
             preconditionFailure("create and delete are not patches")
         }

@@ -32,7 +32,9 @@ public struct FeedBuilder: Sendable {
             var end = min(start + maxMessages, bodies.count)
             // One entry's messages (a family delete) stay in one document, so one feed settles its row.
             while end < bodies.count, end > start + 1, bodies[end].syncID == bodies[end - 1].syncID { end -= 1 }
-            if end < bodies.count, bodies[end].syncID == bodies[end - 1].syncID, end == start + 1 { end = min(start + maxMessages, bodies.count) }
+            if end < bodies.count, bodies[end].syncID == bodies[end - 1].syncID, end == start + 1 {
+                end = min(start + maxMessages, bodies.count)
+            }
             documents.append(document(Array(bodies[start..<end])))
             start = end
         }
@@ -42,8 +44,11 @@ public struct FeedBuilder: Sendable {
     private func document(_ bodies: [(syncID: Int64, sku: String, body: [String: JSONValue])]) -> ListingsFeedDocument {
         var writer = JSONWriter(capacity: bodies.count * 300 + 200)
         writer.raw("{\"header\":")
-        writer.value(.object(["sellerId": .string(settings.sellerID), "version": .string("2.0"),
-                              "issueLocale": .string(settings.languageTag)]))
+        writer.value(
+            .object([
+                "sellerId": .string(settings.sellerID), "version": .string("2.0"),
+                "issueLocale": .string(settings.languageTag),
+            ]))
         writer.raw(",\"messages\":[")
         var refs: [ListingsFeedDocument.Message] = []
         refs.reserveCapacity(bodies.count)
@@ -76,12 +81,26 @@ public struct FeedBuilder: Sendable {
         do {
             switch entry.type {
             case .create:
-                return .success([(listing.sku, ["operationType": .string("UPDATE"), "productType": productType,
-                                                "requirements": .string("LISTING"), "attributes": .object(createAttributes(listing))])])
+                return .success([
+                    (
+                        listing.sku,
+                        [
+                            "operationType": .string("UPDATE"), "productType": productType,
+                            "requirements": .string("LISTING"), "attributes": .object(createAttributes(listing)),
+                        ]
+                    )
+                ])
             default:
                 let patches = try patches(for: entry.type, values: entry.values, listing: listing)
-                return .success([(listing.sku, ["operationType": .string("PATCH"), "productType": productType,
-                                                "patches": .array(patches)])])
+                return .success([
+                    (
+                        listing.sku,
+                        [
+                            "operationType": .string("PATCH"), "productType": productType,
+                            "patches": .array(patches),
+                        ]
+                    )
+                ])
             }
         } catch let rejection as Rejection {
             return .failure(rejection)

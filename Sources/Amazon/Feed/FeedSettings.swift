@@ -13,8 +13,10 @@ public struct FeedSettings: Sendable, Equatable {
     /// Sent as `lead_time_to_ship_max_days` with every quantity.
     public var leadTimeDays: Int?
 
-    public init(sellerID: String, marketplaceID: String, languageTag: String = "en_US", imageBaseURL: String? = nil,
-                defaultProductType: String = "PRODUCT", currency: String? = nil, leadTimeDays: Int? = nil) {
+    public init(
+        sellerID: String, marketplaceID: String, languageTag: String = "en_US", imageBaseURL: String? = nil,
+        defaultProductType: String = "PRODUCT", currency: String? = nil, leadTimeDays: Int? = nil
+    ) {
         self.sellerID = sellerID
         self.marketplaceID = marketplaceID
         self.languageTag = languageTag

@@ -26,10 +26,12 @@ public struct ListingSnapshot: Sendable, Equatable {
     public var isParent: Bool
     public var shippingGroup: String?
 
-    public init(sku: String, productType: String? = nil, title: String, description: String? = nil, brand: String? = nil,
-                bulletPoints: [String] = [], price: Decimal? = nil, currency: String? = nil, quantity: Decimal = 0,
-                imageVersion: String? = nil, imageCount: Int = 1, variationValues: [String: String] = [:],
-                variationTheme: String? = nil, parentSKU: String? = nil, isParent: Bool = false, shippingGroup: String? = nil) {
+    public init(
+        sku: String, productType: String? = nil, title: String, description: String? = nil, brand: String? = nil,
+        bulletPoints: [String] = [], price: Decimal? = nil, currency: String? = nil, quantity: Decimal = 0,
+        imageVersion: String? = nil, imageCount: Int = 1, variationValues: [String: String] = [:],
+        variationTheme: String? = nil, parentSKU: String? = nil, isParent: Bool = false, shippingGroup: String? = nil
+    ) {
         self.sku = sku
         self.productType = productType
         self.title = title

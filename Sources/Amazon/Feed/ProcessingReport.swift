@@ -47,15 +47,19 @@ public struct ProcessingReport: Sendable, Decodable, Equatable {
         do {
             report = try JSONDecoder().decode(ProcessingReport.self, from: data)
         } catch let error as DecodingError {
-            throw Invalid(description: "processing report does not follow listings-feed-processing-report-schema-v2: \(Self.describe(error))")
+            throw Invalid(
+                description:
+                    "processing report does not follow listings-feed-processing-report-schema-v2: \(Self.describe(error))")
         } catch {
             throw Invalid(description: "processing report is not JSON: \(error)")
         }
         guard report.header.version == "2.0" else {
             throw Invalid(description: "processing report version is '\(report.header.version)', expected '2.0'")
         }
-        let counts = [report.summary.errors, report.summary.warnings, report.summary.messagesProcessed,
-                      report.summary.messagesAccepted, report.summary.messagesInvalid]
+        let counts = [
+            report.summary.errors, report.summary.warnings, report.summary.messagesProcessed,
+            report.summary.messagesAccepted, report.summary.messagesInvalid,
+        ]
         guard counts.allSatisfy({ $0 >= 0 }), report.issues.allSatisfy({ ($0.messageId ?? 1) >= 1 && !$0.message.isEmpty }) else {
             throw Invalid(description: "processing report has a negative count, a messageId below 1 or an empty message")
         }
@@ -96,9 +100,11 @@ public struct ProcessingReport: Sendable, Decodable, Equatable {
             }
             byMessage[id] = entry
         }
-        return (byMessage.compactMapValues { entry in
-            let all = entry.errors + entry.warnings
-            return all.isEmpty ? nil : (entry.failed, all.joined(separator: "; "))
-        }, feedErrors)
+        return (
+            byMessage.compactMapValues { entry in
+                let all = entry.errors + entry.warnings
+                return all.isEmpty ? nil : (entry.failed, all.joined(separator: "; "))
+            }, feedErrors
+        )
     }
 }

@@ -13,9 +13,10 @@ enum AmazonJobSupport {
     }
 
     static func feedSettings(_ settings: AmazonSettings) -> FeedSettings {
-        FeedSettings(sellerID: settings.sellerID, marketplaceID: settings.marketplaceIDs[0],
-                     imageBaseURL: settings.imageBaseURL?.absoluteString,
-                     defaultProductType: settings.defaultProductType ?? "PRODUCT", currency: settings.currency)
+        FeedSettings(
+            sellerID: settings.sellerID, marketplaceID: settings.marketplaceIDs[0],
+            imageBaseURL: settings.imageBaseURL?.absoluteString,
+            defaultProductType: settings.defaultProductType ?? "PRODUCT", currency: settings.currency)
     }
 
     /// Runs an SP-API call, turning its typed error into the job outcome it calls for.

@@ -25,7 +25,8 @@ public struct CatalogSyncJob: JobHandler {
         /// Base of the poll backoff (default 30 s, doubling).
         public var pollSeconds: Double?
         enum CodingKeys: String, CodingKey {
-            case maxFeeds = "max_feeds", maxMessages = "max_messages", firstPollSeconds = "first_poll_seconds", pollSeconds = "poll_seconds"
+            case maxFeeds = "max_feeds", maxMessages = "max_messages", firstPollSeconds = "first_poll_seconds", pollSeconds =
+                "poll_seconds"
         }
     }
 
@@ -49,7 +50,9 @@ public struct CatalogSyncJob: JobHandler {
         let account = try AmazonJobSupport.account(context)
         let maxFeeds = payload.maxFeeds ?? 5
         let maxMessages = payload.maxMessages ?? FeedBuilder.maxMessagesPerFeed
-        guard (1...100).contains(maxFeeds) else { throw JobError.permanent("max_feeds must be between 1 and 100, got \(maxFeeds)") }
+        guard (1...100).contains(maxFeeds) else {
+            throw JobError.permanent("max_feeds must be between 1 and 100, got \(maxFeeds)")
+        }
         guard (1...FeedBuilder.maxMessagesPerFeed).contains(maxMessages) else {
             throw JobError.permanent("max_messages must be between 1 and 25000, got \(maxMessages)")
         }
@@ -78,17 +81,21 @@ public struct CatalogSyncJob: JobHandler {
                 try await store.abandonFeed(feed, reason: error.description)
                 throw error.jobError
             }
-            _ = try await store.markSubmittedAndEnqueuePoll(feed: feed, accountID: account.id, submission: submission,
-                                                            firstPollSeconds: payload.firstPollSeconds ?? 30,
-                                                            pollSeconds: payload.pollSeconds ?? 30)
+            _ = try await store.markSubmittedAndEnqueuePoll(
+                feed: feed, accountID: account.id, submission: submission,
+                firstPollSeconds: payload.firstPollSeconds ?? 30,
+                pollSeconds: payload.pollSeconds ?? 30)
             result.feeds.append(submission.feedID)
             result.messages += document.messages.count
-            logger.info("amazon feed submitted", metadata: ["feed_id": "\(submission.feedID)", "messages": "\(document.messages.count)"])
+            logger.info(
+                "amazon feed submitted", metadata: ["feed_id": "\(submission.feedID)", "messages": "\(document.messages.count)"])
         }
-        logger.info("amazon catalog sync done", metadata: [
-            "operations": "\(transform.operations)", "sync_rows": "\(transform.syncRows)", "feeds": "\(result.feeds.count)",
-            "messages": "\(result.messages)", "rejected": "\(result.rejected)",
-        ])
+        logger.info(
+            "amazon catalog sync done",
+            metadata: [
+                "operations": "\(transform.operations)", "sync_rows": "\(transform.syncRows)", "feeds": "\(result.feeds.count)",
+                "messages": "\(result.messages)", "rejected": "\(result.rejected)",
+            ])
         return result
     }
 }

@@ -42,8 +42,12 @@ public struct FeedStatusJob: JobHandler {
             throw JobError.permanent("no amazon_feed row of \(account.label) has amazon_feed_id \(payload.feedID)")
         }
         if row.settled {
-            return Result(feedID: payload.feedID, processingStatus: "settled before", outcome: { var o = ReportOutcome(); o.alreadyApplied = true; return o }(),
-                          catalogSyncJob: nil)
+            return Result(
+                feedID: payload.feedID, processingStatus: "settled before",
+                outcome: {
+                    var o = ReportOutcome(); o.alreadyApplied = true; return o
+                }(),
+                catalogSyncJob: nil)
         }
         let client = AmazonJobSupport.client(account, context)
         let feed = try await AmazonJobSupport.call { () async throws(AmazonError) in try await client.getFeed(payload.feedID) }
@@ -51,22 +55,26 @@ public struct FeedStatusJob: JobHandler {
         case .inQueue, .inProgress:
             try await store.recordPoll(feed: row.id, status: feed.processingStatus.rawValue)
             let delay = min((payload.pollSeconds ?? 30) * pow(2, Double(min(row.polls, 10))), Self.maxPollDelay)
-            throw JobError.retryAfter(context.now().addingTimeInterval(delay),
-                                      "feed \(payload.feedID) is \(feed.processingStatus.rawValue); polling again in \(Int(delay.rounded())) s")
+            throw JobError.retryAfter(
+                context.now().addingTimeInterval(delay),
+                "feed \(payload.feedID) is \(feed.processingStatus.rawValue); polling again in \(Int(delay.rounded())) s")
         case .fatal, .cancelled:
             var reason = "\(feed.processingStatus.rawValue): Amazon did not process feed \(payload.feedID)"
             var raw: String?
             if let document = feed.resultFeedDocumentID,
-               let data = try? await client.downloadReport(feedDocumentID: document) {
+                let data = try? await client.downloadReport(feedDocumentID: document)
+            {
                 raw = String(decoding: data, as: UTF8.self)
                 if let report = try? ProcessingReport.parse(data) {
                     let texts = report.issues.filter { $0.severity == .error }.map(\.message)
                     if !texts.isEmpty { reason += ": " + texts.prefix(5).joined(separator: "; ") }
                 }
             }
-            let outcome = try await store.failFeed(row.id, status: feed.processingStatus.rawValue, reason: reason, raw: raw,
-                                                   resultDocumentID: feed.resultFeedDocumentID)
-            return Result(feedID: payload.feedID, processingStatus: feed.processingStatus.rawValue, outcome: outcome, catalogSyncJob: nil)
+            let outcome = try await store.failFeed(
+                row.id, status: feed.processingStatus.rawValue, reason: reason, raw: raw,
+                resultDocumentID: feed.resultFeedDocumentID)
+            return Result(
+                feedID: payload.feedID, processingStatus: feed.processingStatus.rawValue, outcome: outcome, catalogSyncJob: nil)
         case .done:
             guard let document = feed.resultFeedDocumentID else {
                 throw JobError.retryable("feed \(payload.feedID) is DONE but names no resultFeedDocumentId yet")
@@ -76,8 +84,9 @@ public struct FeedStatusJob: JobHandler {
                 data = try await client.downloadReport(feedDocumentID: document)
             } catch {
                 if case .notGzip(_, _, _, let bytes) = error {
-                    _ = try await store.failFeed(row.id, status: "DONE", reason: "processing report unreadable: \(error.description)",
-                                                 raw: "base64:" + bytes.base64EncodedString(), resultDocumentID: document)
+                    _ = try await store.failFeed(
+                        row.id, status: "DONE", reason: "processing report unreadable: \(error.description)",
+                        raw: "base64:" + bytes.base64EncodedString(), resultDocumentID: document)
                     throw JobError.permanent("\(error.description); the raw report is kept in amazon_feed \(row.id).report")
                 }
                 throw error.jobError
@@ -86,18 +95,24 @@ public struct FeedStatusJob: JobHandler {
             do {
                 report = try ProcessingReport.parse(data)
             } catch {
-                _ = try await store.failFeed(row.id, status: "DONE", reason: error.description,
-                                             raw: String(decoding: data, as: UTF8.self), resultDocumentID: document)
-                throw JobError.permanent("feed \(payload.feedID): \(error.description); the raw report is kept in amazon_feed \(row.id).report")
+                _ = try await store.failFeed(
+                    row.id, status: "DONE", reason: error.description,
+                    raw: String(decoding: data, as: UTF8.self), resultDocumentID: document)
+                throw JobError.permanent(
+                    "feed \(payload.feedID): \(error.description); the raw report is kept in amazon_feed \(row.id).report")
             }
-            let outcome = try await store.applyReport(feed: row.id, report: report, raw: String(decoding: data, as: UTF8.self),
-                                                      resultDocumentID: document,
-                                                      followUpSync: (account.id, payload.pollSeconds ?? 30))
-            context.logger.info("amazon feed settled", metadata: [
-                "feed_id": "\(payload.feedID)", "succeeded": "\(outcome.succeeded)", "failed": "\(outcome.failed)",
-                "follow_ups": "\(outcome.followUps)",
-            ])
-            return Result(feedID: payload.feedID, processingStatus: "DONE", outcome: outcome, catalogSyncJob: outcome.catalogSyncJob)
+            let outcome = try await store.applyReport(
+                feed: row.id, report: report, raw: String(decoding: data, as: UTF8.self),
+                resultDocumentID: document,
+                followUpSync: (account.id, payload.pollSeconds ?? 30))
+            context.logger.info(
+                "amazon feed settled",
+                metadata: [
+                    "feed_id": "\(payload.feedID)", "succeeded": "\(outcome.succeeded)", "failed": "\(outcome.failed)",
+                    "follow_ups": "\(outcome.followUps)",
+                ])
+            return Result(
+                feedID: payload.feedID, processingStatus: "DONE", outcome: outcome, catalogSyncJob: outcome.catalogSyncJob)
         }
     }
 }

@@ -28,12 +28,15 @@ public struct PruneOperationsJob: JobHandler {
         let days = payload.olderThanDays ?? 100
         let batch = payload.batchSize ?? 10_000
         guard days >= 1 else { throw JobError.permanent("older_than_days must be at least 1, got \(days)") }
-        guard (1...100_000).contains(batch) else { throw JobError.permanent("batch_size must be between 1 and 100000, got \(batch)") }
+        guard (1...100_000).contains(batch) else {
+            throw JobError.permanent("batch_size must be between 1 and 100000, got \(batch)")
+        }
         var deleted = 0
         var batches = 0
         while true {
             try context.checkCancellation()
-            let count = try await context.database.execute("""
+            let count = try await context.database.execute(
+                """
                 DELETE FROM amazon_product_operation WHERE id IN (
                     SELECT id FROM amazon_product_operation
                      WHERE sync_timestamp IS NOT NULL AND sync_timestamp < now() - make_interval(days => $1)

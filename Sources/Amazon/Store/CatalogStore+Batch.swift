@@ -7,7 +7,8 @@ extension CatalogStore {
     /// whose create is not accepted yet are held back (rule 7), and so is a
     /// child's relationship until its parent's create is accepted.
     public func nextBatch(limit: Int) async throws -> [FeedEntry] {
-        let rows = try await database.query("""
+        let rows = try await database.query(
+            """
             SELECT s.id, s.model_name, s.sync_type, s.sync_values::text AS sync_values,
                    CASE WHEN s.model_name = 'product_product' THEN p.default_code ELSE t.default_code END AS sku,
                    CASE WHEN s.model_name = 'product_product' THEN p.name ELSE t.name END AS title,
@@ -45,7 +46,8 @@ extension CatalogStore {
     static func entry(_ row: PostgresRow) throws -> FeedEntry {
         let id = try row.decode(Int64.self, "id")
         guard let type = SyncType(rawValue: try row.decode(String.self, "sync_type")),
-              let model = ModelName(rawValue: try row.decode(String.self, "model_name")) else {
+            let model = ModelName(rawValue: try row.decode(String.self, "model_name"))
+        else {
             throw PostgresError.decoding(column: "sync_type", type: "SyncType", value: row["sync_type"])
         }
         let values = try JSONValue.object(parsing: try row.decode(String.self, "sync_values"))

@@ -9,14 +9,16 @@ extension CatalogStore {
     public func recordFeed(accountID: Int64, document: ListingsFeedDocument) async throws -> Int64 {
         let syncIDs = document.messages.map(\.syncID)
         return try await database.transaction { connection in
-            let free = try await connection.query("""
+            let free = try await connection.query(
+                """
                 SELECT count(*) AS n FROM (SELECT id FROM amazon_product_sync
                   WHERE id = ANY($1::bigint[]) AND sync_status = 'New' AND feed_id IS NULL FOR UPDATE) s
                 """, [Array(Set(syncIDs))])
             guard try free.first?.decode(Int.self, "n") == Set(syncIDs).count else {
                 throw JobError.retryable("another catalog sync took some of these sync rows; building again")
             }
-            let row = try await connection.query("""
+            let row = try await connection.query(
+                """
                 WITH feed AS (
                     INSERT INTO amazon_feed (account_id, message_count) VALUES ($1, $2) RETURNING id
                 ), messages AS (
@@ -33,14 +35,16 @@ extension CatalogStore {
                     RETURNING 1
                 )
                 SELECT id, (SELECT count(*) FROM messages) AS messages, (SELECT count(*) FROM assigned) AS assigned FROM feed
-                """, [accountID, document.messages.count, document.messages.map(\.messageID), syncIDs, document.messages.map(\.sku)])
+                """,
+                [accountID, document.messages.count, document.messages.map(\.messageID), syncIDs, document.messages.map(\.sku)])
             return try row.first!.decode(Int64.self, "id")
         }
     }
 
     /// createFeed answered: the feed is Amazon's now.
     public func markSubmitted(feed: Int64, feedDocumentID: String, amazonFeedID: String) async throws {
-        try await database.execute("""
+        try await database.execute(
+            """
             UPDATE amazon_feed SET processing_status = 'IN_QUEUE', feed_document_id = $2, amazon_feed_id = $3, submitted_at = now()
              WHERE id = $1 AND processing_status = 'PREPARING'
             """, [feed, feedDocumentID, amazonFeedID])
@@ -51,7 +55,8 @@ extension CatalogStore {
     /// to the queue (sent once more; every message is idempotent).
     @discardableResult
     public func releaseAbandonedFeeds(accountID: Int64, olderThan seconds: Int) async throws -> Int {
-        let rows = try await database.query("""
+        let rows = try await database.query(
+            """
             WITH abandoned AS (
                 UPDATE amazon_feed SET processing_status = 'ABANDONED', finished_at = now(),
                        error = 'the run that built this feed stopped before createFeed answered; its rows were queued again'
@@ -70,7 +75,8 @@ extension CatalogStore {
     /// Rows the builder could not turn into a message: Failure with the reason, never sent.
     public func markRejected(_ rejected: [(syncID: Int64, reason: String)]) async throws {
         if rejected.isEmpty { return }
-        try await database.execute("""
+        try await database.execute(
+            """
             UPDATE amazon_product_sync s SET sync_status = 'Failure', sync_message = r.reason, sync_timestamp = now(),
                    retry_unchanged = false, updated_at = now()
               FROM unnest($1::bigint[], $2::text[]) AS r(id, reason) WHERE s.id = r.id
@@ -84,14 +90,17 @@ extension CatalogStore {
     /// the feed by a newer change is left alone; a settled feed is not applied twice.
     /// With `followUpSync`, a catalog sync of that account is enqueued in the
     /// same transaction when follow-ups were written, so they are always sent.
-    public func applyReport(feed: Int64, report: ProcessingReport, raw: String, resultDocumentID: String?,
-                            followUpSync: (accountID: Int64, pollSeconds: Double)? = nil) async throws -> ReportOutcome {
+    public func applyReport(
+        feed: Int64, report: ProcessingReport, raw: String, resultDocumentID: String?,
+        followUpSync: (accountID: Int64, pollSeconds: Double)? = nil
+    ) async throws -> ReportOutcome {
         try await database.transaction { connection in
             var outcome = ReportOutcome()
             guard try await Self.lockUnsettled(feed, connection) else { outcome.alreadyApplied = true; return outcome }
             let (byMessage, feedErrors) = report.outcomes()
             let ids = byMessage.keys.sorted()
-            let settled = try await connection.query("""
+            let settled = try await connection.query(
+                """
                 WITH issues AS (
                     SELECT * FROM unnest($2::int[], $3::boolean[], $4::text[]) AS r(message_id, failed, message)
                 ), per_row AS (
@@ -106,8 +115,11 @@ extension CatalogStore {
                   FROM per_row p
                  WHERE s.id = p.sync_id AND s.feed_id = $1 AND s.sync_status = 'New'
                 RETURNING s.model_name, s.record_id, s.sync_type, s.sync_status
-                """, [feed, ids, ids.map { byMessage[$0]!.failed }, ids.map { byMessage[$0]!.message },
-                      feedErrors.isEmpty ? nil : "feed error: " + feedErrors.joined(separator: "; ")])
+                """,
+                [
+                    feed, ids, ids.map { byMessage[$0]!.failed }, ids.map { byMessage[$0]!.message },
+                    feedErrors.isEmpty ? nil : "feed error: " + feedErrors.joined(separator: "; "),
+                ])
             var accepted: [RecordKey] = []
             for row in settled.rows {
                 if row["sync_status"] == "Success" {
@@ -121,13 +133,16 @@ extension CatalogStore {
             }
             outcome.followUps = try await Self.writeFollowUps(accepted, connection)
             if outcome.followUps > 0, let sync = followUpSync {
-                outcome.catalogSyncJob = try await connection.query("""
+                outcome.catalogSyncJob = try await connection.query(
+                    """
                     SELECT marketplace_enqueue('amazon.catalog_sync',
                                                jsonb_build_object('first_poll_seconds', $2::float8, 'poll_seconds', $2::float8),
                                                account_id => $1::bigint, unique_key => 'amazon.catalog_sync:' || $1::bigint::text) AS id
-                    """, [sync.accountID, sync.pollSeconds]).first?.decode(Int64.self, "id")
+                    """, [sync.accountID, sync.pollSeconds]
+                ).first?.decode(Int64.self, "id")
             }
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 UPDATE amazon_feed SET processing_status = 'DONE', processing_summary = $2::jsonb, report = $3,
                        result_document_id = $4, finished_at = now() WHERE id = $1
                 """, [feed, try PostgresJSON(encoding: report.summary), raw, resultDocumentID])
@@ -138,17 +153,21 @@ extension CatalogStore {
     /// FATAL or CANCELLED feeds, and reports that cannot be read: every row
     /// still in the feed becomes Failure with the reason, marked for a retry
     /// without a new write (the content was never judged). `raw` keeps the report.
-    public func failFeed(_ feed: Int64, status: String, reason: String, raw: String? = nil,
-                         resultDocumentID: String? = nil) async throws -> ReportOutcome {
+    public func failFeed(
+        _ feed: Int64, status: String, reason: String, raw: String? = nil,
+        resultDocumentID: String? = nil
+    ) async throws -> ReportOutcome {
         try await database.transaction { connection in
             var outcome = ReportOutcome()
             guard try await Self.lockUnsettled(feed, connection) else { outcome.alreadyApplied = true; return outcome }
-            outcome.failed = try await connection.execute("""
+            outcome.failed = try await connection.execute(
+                """
                 UPDATE amazon_product_sync SET sync_status = 'Failure', sync_message = $2, sync_timestamp = now(),
                        retry_unchanged = true, updated_at = now()
                  WHERE feed_id = $1 AND sync_status = 'New'
                 """, [feed, reason])
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 UPDATE amazon_feed SET processing_status = $2, error = $3, report = $4, result_document_id = $5, finished_at = now()
                  WHERE id = $1
                 """, [feed, status, reason, raw, resultDocumentID])
@@ -157,7 +176,8 @@ extension CatalogStore {
     }
 
     static func lockUnsettled(_ feed: Int64, _ connection: PostgresConnection) async throws -> Bool {
-        let row = try await connection.query("SELECT processing_status, finished_at FROM amazon_feed WHERE id = $1 FOR UPDATE", [feed])
+        let row = try await connection.query(
+            "SELECT processing_status, finished_at FROM amazon_feed WHERE id = $1 FOR UPDATE", [feed])
         guard let status = row.first?["processing_status"] else {
             throw JobError.permanent("amazon_feed \(feed) does not exist")
         }
@@ -185,7 +205,8 @@ extension CatalogStore {
     /// The submission failed before Amazon took the feed: its rows go back
     /// to the queue at once, and the feed row says why.
     public func abandonFeed(_ feed: Int64, reason: String) async throws {
-        try await database.execute("""
+        try await database.execute(
+            """
             WITH abandoned AS (
                 UPDATE amazon_feed SET processing_status = 'ABANDONED', error = $2, finished_at = now()
                  WHERE id = $1 AND processing_status = 'PREPARING' RETURNING id
@@ -197,9 +218,12 @@ extension CatalogStore {
 
     /// createFeed answered: records Amazon's ids and enqueues the status poll
     /// in the same statement, so a submitted feed is always polled.
-    public func markSubmittedAndEnqueuePoll(feed: Int64, accountID: Int64, submission: SubmittedFeed,
-                                            firstPollSeconds: Double, pollSeconds: Double) async throws -> Int64? {
-        let row = try await database.query("""
+    public func markSubmittedAndEnqueuePoll(
+        feed: Int64, accountID: Int64, submission: SubmittedFeed,
+        firstPollSeconds: Double, pollSeconds: Double
+    ) async throws -> Int64? {
+        let row = try await database.query(
+            """
             WITH submitted AS (
                 UPDATE amazon_feed SET processing_status = 'IN_QUEUE', feed_document_id = $2, amazon_feed_id = $3, submitted_at = now()
                  WHERE id = $1 AND processing_status = 'PREPARING' RETURNING id
@@ -214,15 +238,20 @@ extension CatalogStore {
 
     /// The feed row of an Amazon feed id, for the status job.
     public func feedRow(amazonFeedID: String, accountID: Int64) async throws -> (id: Int64, polls: Int, settled: Bool)? {
-        guard let row = try await database.query("""
-            SELECT id, polls, finished_at IS NOT NULL AS settled FROM amazon_feed WHERE amazon_feed_id = $1 AND account_id = $2
-            """, [amazonFeedID, accountID]).first else { return nil }
+        guard
+            let row = try await database.query(
+                """
+                SELECT id, polls, finished_at IS NOT NULL AS settled FROM amazon_feed WHERE amazon_feed_id = $1 AND account_id = $2
+                """, [amazonFeedID, accountID]
+            ).first
+        else { return nil }
         return (try row.decode(Int64.self, "id"), try row.decode(Int.self, "polls"), try row.decode(Bool.self, "settled"))
     }
 
     /// One more poll found the feed still queued or in progress.
     public func recordPoll(feed: Int64, status: String) async throws {
-        try await database.execute("UPDATE amazon_feed SET polls = polls + 1, processing_status = $2 WHERE id = $1 AND finished_at IS NULL",
-                                   [feed, status])
+        try await database.execute(
+            "UPDATE amazon_feed SET polls = polls + 1, processing_status = $2 WHERE id = $1 AND finished_at IS NULL",
+            [feed, status])
     }
 }

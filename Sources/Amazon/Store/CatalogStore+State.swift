@@ -8,17 +8,23 @@ extension CatalogStore {
     /// The current state of every record a batch touches, and of the
     /// variants of every template it touches.
     static func loadState(_ connection: PostgresConnection, operations: [ProductOperation]) async throws -> CatalogState {
-        try await loadState(connection,
-                            variantIDs: Array(Set(operations.filter { $0.record.model == .productProduct }.map(\.record.id))),
-                            templateIDs: Array(Set(operations.compactMap(\.templateID)
-                                + operations.filter { $0.record.model == .productTemplate }.map(\.record.id))))
+        try await loadState(
+            connection,
+            variantIDs: Array(Set(operations.filter { $0.record.model == .productProduct }.map(\.record.id))),
+            templateIDs: Array(
+                Set(
+                    operations.compactMap(\.templateID)
+                        + operations.filter { $0.record.model == .productTemplate }.map(\.record.id))))
     }
 
     /// The state of these variants and templates (and of the templates' variants).
-    static func loadState(_ connection: PostgresConnection, variantIDs: [Int64], templateIDs: [Int64]) async throws -> CatalogState {
+    static func loadState(_ connection: PostgresConnection, variantIDs: [Int64], templateIDs: [Int64]) async throws
+        -> CatalogState
+    {
         var state = CatalogState()
         if variantIDs.isEmpty && templateIDs.isEmpty { return state }
-        let variants = try await connection.query("""
+        let variants = try await connection.query(
+            """
             SELECT id, template_id, default_code, amazon_sync_active, amazon_image_version FROM product
              WHERE id IN (SELECT unnest($1::bigint[]))
             UNION
@@ -31,7 +37,8 @@ extension CatalogStore {
                 syncActive: try row.decode(Bool.self, "amazon_sync_active"), imageVersion: row["amazon_image_version"])
         }
         if templateIDs.isEmpty { return state }
-        let templates = try await connection.query("""
+        let templates = try await connection.query(
+            """
             SELECT t.id, t.default_code, t.amazon_sync_active, t.amazon_image_version,
                    coalesce(array_agg(p.id ORDER BY p.id) FILTER (WHERE p.id IS NOT NULL), '{}')::text AS variants
               FROM product_template t LEFT JOIN product p ON p.template_id = t.id
@@ -48,11 +55,14 @@ extension CatalogStore {
     /// New and Failure rows of the touched records (and of the variants of
     /// touched templates), plus, when asked, every Failure row a FATAL feed
     /// left for an unchanged retry.
-    static func loadOpenRows(_ connection: PostgresConnection, operations: [ProductOperation],
-                             includeUnchangedRetries: Bool) async throws -> [OpenSyncRow] {
+    static func loadOpenRows(
+        _ connection: PostgresConnection, operations: [ProductOperation],
+        includeUnchangedRetries: Bool
+    ) async throws -> [OpenSyncRow] {
         let keys = Array(Set(operations.map(\.record)))
         let templates = Array(Set(operations.filter { $0.record.model == .productTemplate }.map(\.record.id)))
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT s.id, s.model_name, s.record_id, s.template_id, s.sync_type, s.sync_status, s.sync_values::text AS sync_values,
                    s.retry_unchanged
               FROM amazon_product_sync s JOIN unnest($1::text[], $2::bigint[]) AS k(model_name, record_id)
@@ -67,14 +77,17 @@ extension CatalogStore {
             """, [keys.map(\.model.rawValue), keys.map(\.id), templates, includeUnchangedRetries, maxUnchangedRetries])
         return try rows.rows.map { row in
             guard let model = ModelName(rawValue: try row.decode(String.self, "model_name")),
-                  let type = SyncType(rawValue: try row.decode(String.self, "sync_type")),
-                  let status = SyncStatus(rawValue: try row.decode(String.self, "sync_status")) else {
-                throw PostgresError.decoding(column: "model_name/sync_type/sync_status", type: "amazon_product_sync", value: row["id"])
+                let type = SyncType(rawValue: try row.decode(String.self, "sync_type")),
+                let status = SyncStatus(rawValue: try row.decode(String.self, "sync_status"))
+            else {
+                throw PostgresError.decoding(
+                    column: "model_name/sync_type/sync_status", type: "amazon_product_sync", value: row["id"])
             }
-            return OpenSyncRow(id: try row.decode(Int64.self, "id"), record: RecordKey(model, try row.decode(Int64.self, "record_id")),
-                               templateID: try row.decode(Int64?.self, "template_id"), type: type, status: status,
-                               values: try JSONValue.object(parsing: try row.decode(String.self, "sync_values")),
-                               retryUnchanged: try row.decode(Bool.self, "retry_unchanged"))
+            return OpenSyncRow(
+                id: try row.decode(Int64.self, "id"), record: RecordKey(model, try row.decode(Int64.self, "record_id")),
+                templateID: try row.decode(Int64?.self, "template_id"), type: type, status: status,
+                values: try JSONValue.object(parsing: try row.decode(String.self, "sync_values")),
+                retryUnchanged: try row.decode(Bool.self, "retry_unchanged"))
         }
     }
 

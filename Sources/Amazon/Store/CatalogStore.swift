@@ -41,9 +41,12 @@ public struct CatalogStore: Sendable {
     /// One batch; returns true when there was nothing (more) to do.
     /// The first batch also picks up rows of FATAL feeds, which are retried
     /// even when no operation is pending.
-    private func transformBatch(_ connection: PostgresConnection, first: Bool, outcome: inout TransformOutcome,
-                                fault: FaultPoint?) async throws -> Bool {
-        let rows = try await connection.query("""
+    private func transformBatch(
+        _ connection: PostgresConnection, first: Bool, outcome: inout TransformOutcome,
+        fault: FaultPoint?
+    ) async throws -> Bool {
+        let rows = try await connection.query(
+            """
             SELECT id, model_name, record_id, template_id, record_operation, operation_data::text AS data, operation_timestamp
               FROM amazon_product_operation WHERE sync_timestamp IS NULL
              ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
@@ -56,15 +59,17 @@ public struct CatalogStore: Sendable {
         let touched = Set(operations.map(\.record))
         try await Self.write(result.changes, fresh: result.changes.map { touched.contains($0.record) }, connection)
         if !result.superseded.isEmpty {
-            try await connection.execute("DELETE FROM amazon_product_sync s USING unnest($1::bigint[]) AS u(id) WHERE s.id = u.id",
-                                         [result.superseded])
+            try await connection.execute(
+                "DELETE FROM amazon_product_sync s USING unnest($1::bigint[]) AS u(id) WHERE s.id = u.id",
+                [result.superseded])
         }
         try fault?()
         if operations.isEmpty {
             outcome.syncRows += result.changes.count
             return true
         }
-        try await connection.execute("""
+        try await connection.execute(
+            """
             UPDATE amazon_product_operation o SET sync_timestamp = now() FROM unnest($1::bigint[]) AS u(id) WHERE o.id = u.id
             """, [operations.map(\.id)])
         outcome.operations += operations.count
@@ -85,7 +90,8 @@ public struct CatalogStore: Sendable {
     /// existing row, and the update sets the column back to false.
     static func write(_ changes: [SyncChange], fresh: [Bool], _ connection: PostgresConnection) async throws {
         if changes.isEmpty { return }
-        try await connection.execute("""
+        try await connection.execute(
+            """
             INSERT INTO amazon_product_sync AS s (model_name, record_id, template_id, sync_type, sync_values, sync_status, retry_unchanged)
             SELECT c.model_name, c.record_id, c.template_id, c.sync_type, c.sync_values::jsonb, 'New', NOT c.fresh
               FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::boolean[])
@@ -94,19 +100,24 @@ public struct CatalogStore: Sendable {
                SET template_id = coalesce(EXCLUDED.template_id, s.template_id), sync_values = EXCLUDED.sync_values,
                    sync_status = 'New', sync_message = NULL, feed_id = NULL, message_id = NULL, retry_unchanged = false,
                    attempts = CASE WHEN EXCLUDED.retry_unchanged THEN s.attempts ELSE 0 END, updated_at = now()
-            """, [changes.map(\.record.model.rawValue), changes.map(\.record.id), changes.map(\.templateID),
-                  changes.map(\.type.rawValue), changes.map { JSONValue.object($0.values).description }, fresh])
+            """,
+            [
+                changes.map(\.record.model.rawValue), changes.map(\.record.id), changes.map(\.templateID),
+                changes.map(\.type.rawValue), changes.map { JSONValue.object($0.values).description }, fresh,
+            ])
     }
 
     static func operation(_ row: PostgresRow) throws -> ProductOperation {
         let model = try row.decode(String.self, "model_name")
         let kind = try row.decode(String.self, "record_operation")
         guard let modelName = ModelName(rawValue: model), let operation = RecordOperation(rawValue: kind) else {
-            throw JobError.permanent("amazon_product_operation \(row["id"] ?? "?"): unknown model_name '\(model)' or record_operation '\(kind)'")
+            throw JobError.permanent(
+                "amazon_product_operation \(row["id"] ?? "?"): unknown model_name '\(model)' or record_operation '\(kind)'")
         }
-        return ProductOperation(id: try row.decode(Int64.self, "id"), record: RecordKey(modelName, try row.decode(Int64.self, "record_id")),
-                                templateID: try row.decode(Int64?.self, "template_id"), operation: operation,
-                                data: try JSONValue.object(parsing: try row.decode(String.self, "data")),
-                                timestamp: try row.decode(Date.self, "operation_timestamp"))
+        return ProductOperation(
+            id: try row.decode(Int64.self, "id"), record: RecordKey(modelName, try row.decode(Int64.self, "record_id")),
+            templateID: try row.decode(Int64?.self, "template_id"), operation: operation,
+            data: try JSONValue.object(parsing: try row.decode(String.self, "data")),
+            timestamp: try row.decode(Date.self, "operation_timestamp"))
     }
 }

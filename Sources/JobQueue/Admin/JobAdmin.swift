@@ -30,25 +30,36 @@ public struct JobAdmin: Sendable {
     /// existing one when `uniqueKey` matches a pending job).
     public func enqueue(_ job: NewJob) async throws -> Int64 {
         guard !job.jobType.isEmpty else { throw JobAdminError.invalid("the job type must not be empty") }
-        guard job.maxAttempts >= 1 else { throw JobAdminError.invalid("--max-attempts must be at least 1, got \(job.maxAttempts)") }
+        guard job.maxAttempts >= 1 else {
+            throw JobAdminError.invalid("--max-attempts must be at least 1, got \(job.maxAttempts)")
+        }
         do {
             _ = try JSONSerialization.jsonObject(with: Data(job.payload.utf8), options: [.fragmentsAllowed])
         } catch {
-            if let nesting = DecodingErrorText.tooDeep(Data(job.payload.utf8)) { throw JobAdminError.invalid("the payload is \(nesting)") }
+            if let nesting = DecodingErrorText.tooDeep(Data(job.payload.utf8)) {
+                throw JobAdminError.invalid("the payload is \(nesting)")
+            }
             throw JobAdminError.invalid("the payload is not valid JSON: \(Self.jsonErrorText(error))")
         }
         do {
-            let row = try await connection.query("""
+            let row = try await connection.query(
+                """
                 SELECT marketplace_enqueue($1, $2::jsonb, account_id => $3, run_at => coalesce($4::timestamptz, now()),
                                            priority => $5, max_attempts => $6, name => $7, unique_key => $8) AS id
-                """, [job.jobType, PostgresJSON(text: job.payload), job.accountID, job.runAt, job.priority,
-                      job.maxAttempts, job.name, job.uniqueKey]).first
+                """,
+                [
+                    job.jobType, PostgresJSON(text: job.payload), job.accountID, job.runAt, job.priority,
+                    job.maxAttempts, job.name, job.uniqueKey,
+                ]
+            ).first
             guard let row else { throw JobAdminError.invalid("marketplace_enqueue returned nothing") }
             return try row.decode(Int64.self, "id")
         } catch let error as PostgresError {
             switch error.sqlState {
             case PostgresServerError.foreignKeyViolation:
-                throw JobAdminError.notFound("account \(job.accountID.map(String.init) ?? "?") does not exist; list accounts with: psql -c 'SELECT id, name, marketplace FROM marketplace_account'")
+                throw JobAdminError.notFound(
+                    "account \(job.accountID.map(String.init) ?? "?") does not exist; list accounts with: psql -c 'SELECT id, name, marketplace FROM marketplace_account'"
+                )
             case PostgresServerError.checkViolation, "22P02":
                 throw JobAdminError.invalid("the database refused the job: \(error)")
             default:
@@ -77,21 +88,24 @@ public struct JobAdmin: Sendable {
     }
 
     public func list(state: JobState?, jobType: String?, limit: Int) async throws -> [Summary] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT id, name, job_type, state, account_id, priority, attempts, max_attempts, next_run_at,
                    created_at, finished_at, error, locked_by
               FROM marketplace_job
              WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR job_type = $2)
              ORDER BY id DESC
              LIMIT $3
-            """, [state?.rawValue, jobType, limit]).rows
+            """, [state?.rawValue, jobType, limit]
+        ).rows
         return try rows.map { row in
-            Summary(id: try row.decode(Int64.self, "id"), name: row["name"], jobType: try row.decode(String.self, "job_type"),
-                    state: try row.decode(String.self, "state"), accountID: try row.decode(Int64?.self, "account_id"),
-                    priority: try row.decode(Int.self, "priority"), attempts: try row.decode(Int.self, "attempts"),
-                    maxAttempts: try row.decode(Int.self, "max_attempts"), nextRunAt: try row.decode(Date.self, "next_run_at"),
-                    createdAt: try row.decode(Date.self, "created_at"), finishedAt: try row.decode(Date?.self, "finished_at"),
-                    error: row["error"], lockedBy: row["locked_by"])
+            Summary(
+                id: try row.decode(Int64.self, "id"), name: row["name"], jobType: try row.decode(String.self, "job_type"),
+                state: try row.decode(String.self, "state"), accountID: try row.decode(Int64?.self, "account_id"),
+                priority: try row.decode(Int.self, "priority"), attempts: try row.decode(Int.self, "attempts"),
+                maxAttempts: try row.decode(Int.self, "max_attempts"), nextRunAt: try row.decode(Date.self, "next_run_at"),
+                createdAt: try row.decode(Date.self, "created_at"), finishedAt: try row.decode(Date?.self, "finished_at"),
+                error: row["error"], lockedBy: row["locked_by"])
         }
     }
 
@@ -117,13 +131,17 @@ public struct JobAdmin: Sendable {
     }
 
     public func job(id: Int64) async throws -> Detail {
-        guard let row = try await connection.query("""
-            SELECT j.id, j.name, j.job_type, j.state, j.account_id, j.priority, j.attempts, j.max_attempts, j.next_run_at,
-                   j.created_at, j.finished_at, j.error, j.locked_by, j.locked_until, j.started_at, j.updated_at, j.unique_key,
-                   j.payload::text AS payload, j.result::text AS result, j.errors::text AS errors, a.name AS account_name
-              FROM marketplace_job j LEFT JOIN marketplace_account a ON a.id = j.account_id
-             WHERE j.id = $1
-            """, [id]).first else {
+        guard
+            let row = try await connection.query(
+                """
+                SELECT j.id, j.name, j.job_type, j.state, j.account_id, j.priority, j.attempts, j.max_attempts, j.next_run_at,
+                       j.created_at, j.finished_at, j.error, j.locked_by, j.locked_until, j.started_at, j.updated_at, j.unique_key,
+                       j.payload::text AS payload, j.result::text AS result, j.errors::text AS errors, a.name AS account_name
+                  FROM marketplace_job j LEFT JOIN marketplace_account a ON a.id = j.account_id
+                 WHERE j.id = $1
+                """, [id]
+            ).first
+        else {
             throw JobAdminError.notFound("job \(id) does not exist")
         }
         let summary = Summary(
@@ -134,10 +152,11 @@ public struct JobAdmin: Sendable {
             createdAt: try row.decode(Date.self, "created_at"), finishedAt: try row.decode(Date?.self, "finished_at"),
             error: row["error"], lockedBy: row["locked_by"])
         let history = (try? JSONDecoder().decode([HistoryEntry].self, from: Data((row["errors"] ?? "[]").utf8))) ?? []
-        return Detail(summary: summary, accountName: row["account_name"], payload: row["payload"] ?? "{}",
-                      result: row["result"], errors: history, lockedUntil: try row.decode(Date?.self, "locked_until"),
-                      startedAt: try row.decode(Date?.self, "started_at"), updatedAt: try row.decode(Date.self, "updated_at"),
-                      uniqueKey: row["unique_key"])
+        return Detail(
+            summary: summary, accountName: row["account_name"], payload: row["payload"] ?? "{}",
+            result: row["result"], errors: history, lockedUntil: try row.decode(Date?.self, "locked_until"),
+            startedAt: try row.decode(Date?.self, "started_at"), updatedAt: try row.decode(Date.self, "updated_at"),
+            uniqueKey: row["unique_key"])
     }
 
     // MARK: Changing state
@@ -166,21 +185,28 @@ public struct JobAdmin: Sendable {
             let current = try await lockedState(id: id, on: connection)
             guard current.state == .failed else {
                 let hint = current.state == .cancelled || current.state == .done ? " (jobctl run-now \(id) runs it anyway)" : ""
-                throw JobAdminError.refused("job \(id) is \(current.state.rawValue), not failed; only failed jobs are retried\(hint)")
+                throw JobAdminError.refused(
+                    "job \(id) is \(current.state.rawValue), not failed; only failed jobs are retried\(hint)")
             }
             if let covering = try await connection.query(
-                "SELECT superseded_by FROM marketplace_job_superseded(ARRAY[$1::bigint])", [id]).first?["superseded_by"] {
-                throw JobAdminError.refused("pending job \(covering) already has this job's unique_key; that one will do the work (jobctl show \(covering))")
+                "SELECT superseded_by FROM marketplace_job_superseded(ARRAY[$1::bigint])", [id]
+            ).first?["superseded_by"] {
+                throw JobAdminError.refused(
+                    "pending job \(covering) already has this job's unique_key; that one will do the work (jobctl show \(covering))"
+                )
             }
             do {
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     UPDATE marketplace_job
                        SET state = 'pending', attempts = 0, next_run_at = now(), finished_at = NULL, updated_at = now()
                      WHERE id = $1
                     """, [id])
             } catch let error as PostgresError where error.sqlState == PostgresServerError.uniqueViolation {
                 // A pending job with the key was inserted since the check above.
-                throw JobAdminError.refused("another pending job already has this job's unique_key; that one will do the work (jobctl list --state pending)")
+                throw JobAdminError.refused(
+                    "another pending job already has this job's unique_key; that one will do the work (jobctl list --state pending)"
+                )
             }
             try await connection.execute("SELECT pg_notify($1, '')", [Worker.wakeChannel])
         }
@@ -192,7 +218,8 @@ public struct JobAdmin: Sendable {
     /// failed: the covering one does the work.
     public func retryAllFailed(jobType: String?) async throws -> Int {
         try await connection.transaction { connection in
-            let count = try await connection.execute("""
+            let count = try await connection.execute(
+                """
                 WITH failed AS (
                     SELECT id FROM marketplace_job
                      WHERE state = 'failed' AND ($1::text IS NULL OR job_type = $1)
@@ -221,7 +248,8 @@ public struct JobAdmin: Sendable {
                 throw JobAdminError.refused("job \(id) is already \(current.state.rawValue); nothing to cancel")
             }
             let row = try await connection.query(
-                "SELECT previous_state FROM marketplace_job_cancel(ARRAY[$1::bigint], 'cancelled by operator')", [id]).first
+                "SELECT previous_state FROM marketplace_job_cancel(ARRAY[$1::bigint], 'cancelled by operator')", [id]
+            ).first
             guard let text = row?["previous_state"], let previous = JobState(rawValue: text) else {
                 throw JobAdminError.invalid("marketplace_job_cancel did not cancel job \(id)")
             }
@@ -234,7 +262,8 @@ public struct JobAdmin: Sendable {
     public func prune(finishedBefore cutoff: Date) async throws -> Int {
         var total = 0
         while true {
-            let deleted = try await connection.execute("""
+            let deleted = try await connection.execute(
+                """
                 DELETE FROM marketplace_job WHERE id IN (
                     SELECT id FROM marketplace_job
                      WHERE state IN ('done', 'cancelled') AND coalesce(finished_at, updated_at) < $1
@@ -262,29 +291,40 @@ public struct JobAdmin: Sendable {
     }
 
     public func stats() async throws -> Stats {
-        let counts = try await connection.query("""
+        let counts = try await connection.query(
+            """
             SELECT job_type, state, count(*) AS n FROM marketplace_job GROUP BY job_type, state ORDER BY job_type, state
-            """).rows.map { row in
-            Stats.Count(jobType: try row.decode(String.self, "job_type"), state: try row.decode(String.self, "state"),
-                        count: try row.decode(Int.self, "n"))
+            """
+        ).rows.map { row in
+            Stats.Count(
+                jobType: try row.decode(String.self, "job_type"), state: try row.decode(String.self, "state"),
+                count: try row.decode(Int.self, "n"))
         }
-        guard let row = try await connection.query("""
-            SELECT (SELECT extract(epoch FROM now() - min(next_run_at))::text FROM marketplace_job
-                     WHERE state = 'pending' AND next_run_at <= now()) AS oldest_due,
-                   (SELECT count(*) FROM marketplace_job WHERE finished_at > now() - interval '1 minute') AS last_minute,
-                   (SELECT count(*) FROM marketplace_job WHERE finished_at > now() - interval '1 hour') AS last_hour,
-                   (SELECT count(*) FROM marketplace_job WHERE state = 'failed' AND finished_at > now() - interval '1 hour') AS failed_hour
-            """).first else { throw JobAdminError.invalid("stats query returned nothing") }
-        return Stats(counts: counts, oldestDueAgeSeconds: try row.decode(Double?.self, "oldest_due"),
-                     finishedLastMinute: try row.decode(Int.self, "last_minute"),
-                     finishedLastHour: try row.decode(Int.self, "last_hour"),
-                     failedLastHour: try row.decode(Int.self, "failed_hour"))
+        guard
+            let row = try await connection.query(
+                """
+                SELECT (SELECT extract(epoch FROM now() - min(next_run_at))::text FROM marketplace_job
+                         WHERE state = 'pending' AND next_run_at <= now()) AS oldest_due,
+                       (SELECT count(*) FROM marketplace_job WHERE finished_at > now() - interval '1 minute') AS last_minute,
+                       (SELECT count(*) FROM marketplace_job WHERE finished_at > now() - interval '1 hour') AS last_hour,
+                       (SELECT count(*) FROM marketplace_job WHERE state = 'failed' AND finished_at > now() - interval '1 hour') AS failed_hour
+                """
+            ).first
+        else { throw JobAdminError.invalid("stats query returned nothing") }
+        return Stats(
+            counts: counts, oldestDueAgeSeconds: try row.decode(Double?.self, "oldest_due"),
+            finishedLastMinute: try row.decode(Int.self, "last_minute"),
+            finishedLastHour: try row.decode(Int.self, "last_hour"),
+            failedLastHour: try row.decode(Int.self, "failed_hour"))
     }
 
     // MARK: Helpers
 
     private func lockedState(id: Int64, on connection: PostgresConnection) async throws -> (state: JobState, lockedBy: String?) {
-        guard let row = try await connection.query("SELECT state, locked_by FROM marketplace_job WHERE id = $1 FOR UPDATE", [id]).first else {
+        guard
+            let row = try await connection.query("SELECT state, locked_by FROM marketplace_job WHERE id = $1 FOR UPDATE", [id])
+                .first
+        else {
             throw JobAdminError.notFound("job \(id) does not exist")
         }
         guard let state = JobState(rawValue: try row.decode(String.self, "state")) else {

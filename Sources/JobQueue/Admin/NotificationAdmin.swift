@@ -30,19 +30,22 @@ public struct NotificationAdmin: Sendable {
     /// Newest first.
     public func list(unreadOnly: Bool, limit: Int) async throws -> [Notification] {
         guard limit > 0 else { throw JobAdminError.invalid("--limit must be positive") }
-        return try await connection.query("""
+        return try await connection.query(
+            """
             SELECT n.id, n.account_id, a.name AS account_name, n.job_id, n.job_type, n.sync_row_id, n.severity, n.message,
                    n.created_at, n.acknowledged_by, n.acknowledged_at
               FROM marketplace_notification n LEFT JOIN marketplace_account a ON a.id = n.account_id
              WHERE NOT $1 OR n.acknowledged_at IS NULL
              ORDER BY n.id DESC LIMIT $2
-            """, [unreadOnly, limit]).rows.map { row in
-            Notification(id: try row.decode(Int64.self, "id"), accountID: try row.decode(Int64?.self, "account_id"),
-                         accountName: row["account_name"], jobID: try row.decode(Int64?.self, "job_id"),
-                         jobType: row["job_type"], syncRowID: try row.decode(Int64?.self, "sync_row_id"),
-                         severity: try row.decode(String.self, "severity"), message: try row.decode(String.self, "message"),
-                         createdAt: try row.decode(Date.self, "created_at"), acknowledgedBy: row["acknowledged_by"],
-                         acknowledgedAt: try row.decode(Date?.self, "acknowledged_at"))
+            """, [unreadOnly, limit]
+        ).rows.map { row in
+            Notification(
+                id: try row.decode(Int64.self, "id"), accountID: try row.decode(Int64?.self, "account_id"),
+                accountName: row["account_name"], jobID: try row.decode(Int64?.self, "job_id"),
+                jobType: row["job_type"], syncRowID: try row.decode(Int64?.self, "sync_row_id"),
+                severity: try row.decode(String.self, "severity"), message: try row.decode(String.self, "message"),
+                createdAt: try row.decode(Date.self, "created_at"), acknowledgedBy: row["acknowledged_by"],
+                acknowledgedAt: try row.decode(Date?.self, "acknowledged_at"))
         }
     }
 
@@ -50,14 +53,18 @@ public struct NotificationAdmin: Sendable {
     public func acknowledge(id: Int64, by person: String) async throws {
         let person = try Self.validated(person)
         try await connection.transaction { connection in
-            guard let row = try await connection.query(
-                "SELECT acknowledged_by FROM marketplace_notification WHERE id = $1 FOR UPDATE", [id]).first else {
+            guard
+                let row = try await connection.query(
+                    "SELECT acknowledged_by FROM marketplace_notification WHERE id = $1 FOR UPDATE", [id]
+                ).first
+            else {
                 throw JobAdminError.notFound("notification \(id) does not exist; list them with: jobctl notifications")
             }
             if let who: String = row["acknowledged_by"] {
                 throw JobAdminError.refused("notification \(id) was already acknowledged by \(who)")
             }
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 UPDATE marketplace_notification SET acknowledged_by = $2, acknowledged_at = now() WHERE id = $1
                 """, [id, person])
         }
@@ -66,7 +73,8 @@ public struct NotificationAdmin: Sendable {
     /// Acknowledges every unread notification; returns how many.
     public func acknowledgeAll(by person: String) async throws -> Int {
         let person = try Self.validated(person)
-        return try await connection.execute("""
+        return try await connection.execute(
+            """
             UPDATE marketplace_notification SET acknowledged_by = $1, acknowledged_at = now() WHERE acknowledged_at IS NULL
             """, [person])
     }

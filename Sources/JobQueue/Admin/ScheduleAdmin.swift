@@ -87,7 +87,8 @@ public struct ScheduleAdmin: Sendable {
                 throw JobAdminError.invalid("--payload must be a JSON object, got \(payload.prefix(80))")
             }
         }
-        let changed = try await connection.execute("""
+        let changed = try await connection.execute(
+            """
             UPDATE marketplace_schedule
                SET interval_seconds = coalesce($2, interval_seconds),
                    next_run_at = CASE WHEN $2::int IS NULL THEN next_run_at
@@ -97,7 +98,9 @@ public struct ScheduleAdmin: Sendable {
                    updated_at = now()
              WHERE id = $1
             """, [id, change.intervalSeconds, change.enabled, change.payload.map(PostgresJSON.init(text:))])
-        guard changed == 1 else { throw JobAdminError.notFound("schedule \(id) does not exist; list them with: jobctl schedules") }
+        guard changed == 1 else {
+            throw JobAdminError.notFound("schedule \(id) does not exist; list them with: jobctl schedules")
+        }
         return try await schedule(id: id)
     }
 

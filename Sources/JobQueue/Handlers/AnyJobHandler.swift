@@ -49,7 +49,8 @@ public struct AnyJobHandler: Sendable {
             if !batch.isEmpty {
                 let results = try await handler.run(batch: batch)
                 guard results.count == batch.count else {
-                    throw JobError.retryable("\(H.jobType): batch handler returned \(results.count) outcomes for \(batch.count) jobs")
+                    throw JobError.retryable(
+                        "\(H.jobType): batch handler returned \(results.count) outcomes for \(batch.count) jobs")
                 }
                 for (position, result) in zip(positions, results) {
                     switch result {

@@ -53,10 +53,13 @@ public struct PruneJobsJob: JobHandler {
         let days = payload.olderThanDays ?? 14
         guard days.isFinite, days >= 0 else { throw JobError.permanent("olderThanDays must be 0 or more, got \(days)") }
         let batch = payload.batchSize ?? 5000
-        guard (1...50_000).contains(batch) else { throw JobError.permanent("batchSize must be between 1 and 50000, got \(batch)") }
+        guard (1...50_000).contains(batch) else {
+            throw JobError.permanent("batchSize must be between 1 and 50000, got \(batch)")
+        }
         let started = ContinuousClock.now
         let cutoff = context.now().addingTimeInterval(-days * 86_400)
-        var deleted = 0, batches = 0
+        var deleted = 0
+        var batches = 0
         for sql in [Self.finishedSQL, Self.supersededSQL] {
             while true {
                 try context.checkCancellation()
@@ -67,8 +70,9 @@ public struct PruneJobsJob: JobHandler {
             }
         }
         context.logger.info("pruned finished jobs", metadata: ["deleted": "\(deleted)", "batches": "\(batches)"])
-        return Result(deleted: deleted, batches: batches, cutoff: cutoff,
-                      durationMs: Int((ContinuousClock.now - started).seconds * 1000))
+        return Result(
+            deleted: deleted, batches: batches, cutoff: cutoff,
+            durationMs: Int((ContinuousClock.now - started).seconds * 1000))
     }
 
     /// One line for `jobctl show`.
@@ -76,6 +80,7 @@ public struct PruneJobsJob: JobHandler {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         guard let result = try? decoder.decode(Result.self, from: result) else { return nil }
-        return "deleted \(result.deleted) job(s) finished before \(result.cutoff.formatted(.iso8601)) in \(result.batches) batch(es), \(result.durationMs) ms"
+        return
+            "deleted \(result.deleted) job(s) finished before \(result.cutoff.formatted(.iso8601)) in \(result.batches) batch(es), \(result.durationMs) ms"
     }
 }

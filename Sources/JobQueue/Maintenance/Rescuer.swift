@@ -24,9 +24,11 @@ struct Rescuer: Sendable {
         let spread = Double.random(in: 0.5...1.5)
         nextRun = .now + .milliseconds(Int(leaseDuration.seconds * 500 * spread))
         guard rescued.requeued + rescued.failed > 0 else { return false }
-        logger.warning("rescued jobs whose lease expired", metadata: [
-            "requeued": "\(rescued.requeued)", "failed": "\(rescued.failed)",
-        ])
+        logger.warning(
+            "rescued jobs whose lease expired",
+            metadata: [
+                "requeued": "\(rescued.requeued)", "failed": "\(rescued.failed)",
+            ])
         return true
     }
 }

@@ -58,10 +58,12 @@ public struct ScheduleRunner: Sendable {
             do {
                 let turn = try await self.turn(on: connection)
                 if !turn.enqueued.isEmpty || !turn.skipped.isEmpty {
-                    logger.debug("schedules run", metadata: [
-                        "enqueued": "\(turn.enqueued.map(String.init).joined(separator: ","))",
-                        "skipped": "\(turn.skipped.map(String.init).joined(separator: ","))",
-                    ])
+                    logger.debug(
+                        "schedules run",
+                        metadata: [
+                            "enqueued": "\(turn.enqueued.map(String.init).joined(separator: ","))",
+                            "skipped": "\(turn.skipped.map(String.init).joined(separator: ","))",
+                        ])
                 }
                 for id in turn.skipped {
                     logger.info("schedule skipped: its last job is still pending or running", metadata: ["schedule_id": "\(id)"])

@@ -14,8 +14,10 @@ public struct ClaimedJob: Sendable {
     public let maxAttempts: Int
 
     /// A job as the claim statement returned it.
-    init(id: Int64, jobType: String, name: String? = nil, accountID: Int64? = nil, payload: Data = Data("{}".utf8),
-         attempt: Int = 1, maxAttempts: Int = 5) {
+    init(
+        id: Int64, jobType: String, name: String? = nil, accountID: Int64? = nil, payload: Data = Data("{}".utf8),
+        attempt: Int = 1, maxAttempts: Int = 5
+    ) {
         self.id = id
         self.jobType = jobType
         self.name = name

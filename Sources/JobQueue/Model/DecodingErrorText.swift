@@ -71,8 +71,10 @@ public enum DecodingErrorText {
     /// strings not counted. Linear, with no allocation, so it is cheap even
     /// for a payload that is nothing but brackets.
     public static func nestingDepth(_ json: Data) -> Int {
-        var depth = 0, deepest = 0
-        var inString = false, escaped = false
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var escaped = false
         for byte in json {
             if inString {
                 if escaped {

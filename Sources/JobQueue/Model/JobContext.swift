@@ -20,8 +20,10 @@ public struct JobContext: Sendable {
     public let http: any HTTPClient
     public let now: @Sendable () -> Date
 
-    public init(jobID: Int64, jobType: String, attempt: Int, maxAttempts: Int, account: MarketplaceAccount?,
-                database: PostgresPool, logger: Logger, http: any HTTPClient, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        jobID: Int64, jobType: String, attempt: Int, maxAttempts: Int, account: MarketplaceAccount?,
+        database: PostgresPool, logger: Logger, http: any HTTPClient, now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.jobID = jobID
         self.jobType = jobType
         self.attempt = attempt
@@ -39,7 +41,9 @@ public struct JobContext: Sendable {
             throw .permanent("\(jobType) needs account_id: set it to a marketplace_account with marketplace '\(marketplace)'")
         }
         guard account.marketplace == marketplace else {
-            throw .permanent("\(jobType) needs a '\(marketplace)' account, but account \(account.id) (\(account.name)) is '\(account.marketplace)'")
+            throw .permanent(
+                "\(jobType) needs a '\(marketplace)' account, but account \(account.id) (\(account.name)) is '\(account.marketplace)'"
+            )
         }
         return account
     }

@@ -42,7 +42,7 @@ public struct DeliverWebhookJob: JobHandler {
             var createdAt: Date
             enum CodingKeys: String, CodingKey {
                 case id, jobID = "job_id", jobType = "job_type", syncRowID = "sync_row_id", severity, message,
-                     createdAt = "created_at"
+                    createdAt = "created_at"
             }
         }
         var account: Account
@@ -67,7 +67,7 @@ public struct DeliverWebhookJob: JobHandler {
         guard let account = context.account else { throw JobError.permanent("\(Self.jobType) needs account_id") }
         let settings = try account.settings(as: Settings.self)
         guard let text = settings.webhookURL else {
-            return Result(sent: 0, remaining: 0, status: nil) // the URL was removed since: nothing to do
+            return Result(sent: 0, remaining: 0, status: nil)  // the URL was removed since: nothing to do
         }
         guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
             throw JobError.permanent("account \(account.id): settings.webhook_url is not an http(s) URL")
@@ -78,36 +78,46 @@ public struct DeliverWebhookJob: JobHandler {
             // jobs of one account never send the same notifications.
             try await connection.execute(
                 "INSERT INTO marketplace_webhook_state (account_id) VALUES ($1) ON CONFLICT DO NOTHING", [account.id])
-            guard let state = try await connection.query("""
-                SELECT last_sent_at, last_notification_id, now() AS now FROM marketplace_webhook_state
-                 WHERE account_id = $1 FOR UPDATE
-                """, [account.id]).first else { throw JobError.retryable("webhook state row vanished") }
+            guard
+                let state = try await connection.query(
+                    """
+                    SELECT last_sent_at, last_notification_id, now() AS now FROM marketplace_webhook_state
+                     WHERE account_id = $1 FOR UPDATE
+                    """, [account.id]
+                ).first
+            else { throw JobError.retryable("webhook state row vanished") }
             let now = try state.decode(Date.self, "now")
             if let last = try state.decode(Date?.self, "last_sent_at"), last.addingTimeInterval(window) > now {
-                throw JobError.retryAfter(last.addingTimeInterval(window), "the account's webhook sent a digest less than \(Int(window)) s ago")
+                throw JobError.retryAfter(
+                    last.addingTimeInterval(window), "the account's webhook sent a digest less than \(Int(window)) s ago")
             }
             let after = try state.decode(Int64.self, "last_notification_id")
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT id, job_id, job_type, sync_row_id, severity, message, created_at,
                        count(*) OVER () AS total
                   FROM marketplace_notification WHERE account_id = $1 AND id > $2
                  ORDER BY id LIMIT $3
-                """, [account.id, after, Self.digestLimit]).rows
+                """, [account.id, after, Self.digestLimit]
+            ).rows
             guard let last = rows.last else { return Result(sent: 0, remaining: 0, status: nil) }
             let total = try last.decode(Int.self, "total")
             let items = try rows.map { row in
-                Digest.Item(id: try row.decode(Int64.self, "id"), jobID: try row.decode(Int64?.self, "job_id"),
-                            jobType: row["job_type"], syncRowID: try row.decode(Int64?.self, "sync_row_id"),
-                            severity: try row.decode(String.self, "severity"), message: try row.decode(String.self, "message"),
-                            createdAt: try row.decode(Date.self, "created_at"))
+                Digest.Item(
+                    id: try row.decode(Int64.self, "id"), jobID: try row.decode(Int64?.self, "job_id"),
+                    jobType: row["job_type"], syncRowID: try row.decode(Int64?.self, "sync_row_id"),
+                    severity: try row.decode(String.self, "severity"), message: try row.decode(String.self, "message"),
+                    createdAt: try row.decode(Date.self, "created_at"))
             }
-            let digest = Digest(account: .init(id: account.id, name: account.name, marketplace: account.marketplace),
-                                notifications: items, remaining: total - items.count)
+            let digest = Digest(
+                account: .init(id: account.id, name: account.name, marketplace: account.marketplace),
+                notifications: items, remaining: total - items.count)
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let request = HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"],
-                                      body: try encoder.encode(digest), timeout: .seconds(15))
+            let request = HTTPRequest(
+                method: "POST", url: url, headers: ["Content-Type": "application/json"],
+                body: try encoder.encode(digest), timeout: .seconds(15))
             let response: HTTPResponse
             do {
                 response = try await context.http.send(request)
@@ -122,14 +132,16 @@ public struct DeliverWebhookJob: JobHandler {
                 }
                 throw JobError.retryable(what)
             }
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 UPDATE marketplace_webhook_state
                    SET last_sent_at = now(), last_notification_id = $2, posts = posts + 1
                  WHERE account_id = $1
                 """, [account.id, items.last?.id ?? after])
             if total > items.count {
                 // More than one digest's worth: the rest goes out when the rate limit allows.
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     SELECT marketplace_enqueue($1, '{}', account_id => $2, run_at => now() + make_interval(secs => $3),
                                                max_attempts => 10, name => 'Deliver notifications', unique_key => $4)
                     """, [Self.jobType, account.id, window, "\(Self.jobType):\(account.id)"])

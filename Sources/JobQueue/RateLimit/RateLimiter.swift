@@ -49,8 +49,9 @@ public struct RateLimiter: Sendable {
             let pause = Duration.milliseconds(Int64((wait * 1000).rounded(.up)))
             if slept + pause > maxSleep {
                 let seconds = (wait * 10).rounded(.up) / 10
-                throw JobError.retryAfter(now().addingTimeInterval(wait),
-                                          "\(context): rate limit \(limit) has no token for \(seconds) s")
+                throw JobError.retryAfter(
+                    now().addingTimeInterval(wait),
+                    "\(context): rate limit \(limit) has no token for \(seconds) s")
             }
             try await Task.sleep(for: pause)
             slept += pause
@@ -68,11 +69,15 @@ public struct RateLimiter: Sendable {
         let row: PostgresRow?
         switch limit.kind {
         case .bucket(let rate, let burst):
-            row = try await database.query("SELECT marketplace_rate_limit_take($1, $2::numeric, $3::numeric) AS wait",
-                                           [limit.key, rate, burst]).first
+            row = try await database.query(
+                "SELECT marketplace_rate_limit_take($1, $2::numeric, $3::numeric) AS wait",
+                [limit.key, rate, burst]
+            ).first
         case .window(let count, let seconds):
-            row = try await database.query("SELECT marketplace_rate_limit_take_window($1, $2::int, $3::numeric) AS wait",
-                                           [limit.key, count, seconds]).first
+            row = try await database.query(
+                "SELECT marketplace_rate_limit_take_window($1, $2::int, $3::numeric) AS wait",
+                [limit.key, count, seconds]
+            ).first
         }
         return try row?.decode(Double.self, "wait") ?? 0
     }

@@ -90,7 +90,10 @@ struct JobStore: Sendable {
 
     func completeStatement(_ records: [CompletionRecord]) -> (sql: String, parameters: [any PostgresBindable]) {
         let writable = records.filter { $0.completion != .discard }
-        var ids = ArrayLiteral(), attempts = ArrayLiteral(), results = ArrayLiteral(), starts = ArrayLiteral()
+        var ids = ArrayLiteral()
+        var attempts = ArrayLiteral()
+        var results = ArrayLiteral()
+        var starts = ArrayLiteral()
         var allDone = true
         for record in writable {
             ids.append(integer: record.jobID)
@@ -104,7 +107,9 @@ struct JobStore: Sendable {
         }
         if allDone { return (Self.completeDoneSQL, [ids, attempts, results, workerID, starts]) }
 
-        var kinds = ArrayLiteral(), errors = ArrayLiteral(), runAts = ArrayLiteral()
+        var kinds = ArrayLiteral()
+        var errors = ArrayLiteral()
+        var runAts = ArrayLiteral()
         results = ArrayLiteral()
         for record in writable {
             kinds.append(record.completion.kind)
@@ -144,7 +149,9 @@ struct JobStore: Sendable {
         """
 
     func heartbeat(_ jobs: [HeldJob], on connection: PostgresConnection) async throws -> [Int64] {
-        var ids = ArrayLiteral(), attempts = ArrayLiteral(), starts = ArrayLiteral()
+        var ids = ArrayLiteral()
+        var attempts = ArrayLiteral()
+        var starts = ArrayLiteral()
         for job in jobs {
             ids.append(integer: job.id)
             attempts.append(integer: Int64(job.attempt))

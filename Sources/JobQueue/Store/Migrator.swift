@@ -23,7 +23,8 @@ public struct Migrator: Sendable {
         public var description: String {
             switch self {
             case .directoryNotFound(let searched):
-                return "migrations directory not found (looked in \(searched.joined(separator: ", "))); pass --migrations DIR or set MJ_MIGRATIONS_DIR"
+                return
+                    "migrations directory not found (looked in \(searched.joined(separator: ", "))); pass --migrations DIR or set MJ_MIGRATIONS_DIR"
             case .badFileName(let name):
                 return "migration file \(name) must be named NNNN_description.sql"
             case .duplicateVersion(let version):
@@ -56,7 +57,9 @@ public struct Migrator: Sendable {
 
     /// `--migrations` if given, else `MJ_MIGRATIONS_DIR`, else `./migrations`,
     /// else a `migrations` folder above the executable (a checkout's `.build/debug/jobctl`).
-    public static func locateDirectory(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
+    public static func locateDirectory(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> URL
+    {
         var candidates: [String] = []
         if let explicit { candidates.append(explicit) }
         if let fromEnvironment = environment["MJ_MIGRATIONS_DIR"] { candidates.append(fromEnvironment) }
@@ -92,17 +95,21 @@ public struct Migrator: Sendable {
 
     /// The migrations already recorded, by version.
     public static func appliedVersions(_ connection: PostgresConnection) async throws -> [Int: (name: String, checksum: String)] {
-        let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first?["present"] == "t"
+        let exists =
+            try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first?["present"] == "t"
         guard exists else { return [:] }
         var versions: [Int: (String, String)] = [:]
         for row in try await connection.query("SELECT version, name, checksum FROM schema_migrations").rows {
-            versions[try row.decode(Int.self, "version")] = (try row.decode(String.self, "name"), try row.decode(String.self, "checksum"))
+            versions[try row.decode(Int.self, "version")] = (
+                try row.decode(String.self, "name"), try row.decode(String.self, "checksum")
+            )
         }
         return versions
     }
 
     private func run(_ connection: PostgresConnection, log: (String) -> Void) async throws -> [Migration] {
-        try await connection.execute("""
+        try await connection.execute(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    integer PRIMARY KEY,
                 name       text NOT NULL,
@@ -122,8 +129,9 @@ public struct Migrator: Sendable {
             do {
                 try await connection.transaction { connection in
                     try await connection.executeScript(migration.sql)
-                    try await connection.execute("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                                                 [migration.version, migration.name, migration.checksum])
+                    try await connection.execute(
+                        "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                        [migration.version, migration.name, migration.checksum])
                 }
             } catch let error as PostgresError {
                 throw MigratorError.failed(version: migration.version, name: migration.name, error: error)

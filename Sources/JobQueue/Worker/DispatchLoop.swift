@@ -22,15 +22,22 @@ struct DispatchLoop: Sendable {
 
     /// Runs until shutdown has written every outcome, or the queue is idle with `exitWhenIdle`.
     func run(handlerPool: PostgresPool) async {
-        let lanes = [PostgresConnection(configuration: configuration.database),
-                     PostgresConnection(configuration: configuration.database)]
+        let lanes = [
+            PostgresConnection(configuration: configuration.database),
+            PostgresConnection(configuration: configuration.database),
+        ]
         let completerConnection = PostgresConnection(configuration: configuration.database)
-        defer { Task { for lane in lanes { await lane.close() }; await completerConnection.close() } }
-        var machine = DispatchStateMachine(configuration: .init(
-            concurrency: configuration.concurrency, prefetch: configuration.prefetch,
-            claimBatchSize: configuration.claimBatchSize, exitWhenIdle: configuration.exitWhenIdle,
-            shutdownGrace: configuration.shutdownGrace, pollInterval: configuration.pollInterval,
-            batchLimits: executor.batchLimits, lanes: lanes.count), now: .now)
+        defer {
+            Task {
+                for lane in lanes { await lane.close() }; await completerConnection.close()
+            }
+        }
+        var machine = DispatchStateMachine(
+            configuration: .init(
+                concurrency: configuration.concurrency, prefetch: configuration.prefetch,
+                claimBatchSize: configuration.claimBatchSize, exitWhenIdle: configuration.exitWhenIdle,
+                shutdownGrace: configuration.shutdownGrace, pollInterval: configuration.pollInterval,
+                batchLimits: executor.batchLimits, lanes: lanes.count), now: .now)
         var actions = machine.handle(.tick(.now))
         while true {
             for action in actions {
@@ -46,8 +53,10 @@ struct DispatchLoop: Sendable {
     }
 
     /// Performs one action; true when the loop must end.
-    private func perform(_ action: DispatchStateMachine.Action, lanes: [PostgresConnection],
-                         completerConnection: PostgresConnection, handlerPool: PostgresPool) -> Bool {
+    private func perform(
+        _ action: DispatchStateMachine.Action, lanes: [PostgresConnection],
+        completerConnection: PostgresConnection, handlerPool: PostgresPool
+    ) -> Bool {
         switch action {
         case .start(let jobs):
             start(jobs, handlerPool: handlerPool)
@@ -71,9 +80,11 @@ struct DispatchLoop: Sendable {
             Task { [completer, running, mailbox] in
                 let turn = await completer.writeThenClaim(records, claimLimit: limit, on: lanes[lane])
                 running.hold(turn.claimed)
-                mailbox.post(.wroteAndClaimed(lane: lane, written: records, limit: limit, generation: generation,
-                                              claimed: turn.claimed, writeError: turn.writeError,
-                                              claimError: turn.claimError, earliestDue: Self.earliestDue(records)))
+                mailbox.post(
+                    .wroteAndClaimed(
+                        lane: lane, written: records, limit: limit, generation: generation,
+                        claimed: turn.claimed, writeError: turn.writeError,
+                        claimError: turn.claimError, earliestDue: Self.earliestDue(records)))
             }
         case .lookUpNextDue(let lane):
             Task { [mailbox] in
@@ -84,16 +95,20 @@ struct DispatchLoop: Sendable {
             logger.warning("grace period over: cancelling and releasing running jobs", metadata: ["count": "\(running.count)"])
             running.stopAll(reason: .shutdown)
         case .shutdownBegan(let runningJobs, let released):
-            logger.info("shutting down: no new claims", metadata: [
-                "running": "\(runningJobs)", "released_unstarted": "\(released)",
-                "grace_s": "\(configuration.shutdownGrace.seconds)",
-            ])
+            logger.info(
+                "shutting down: no new claims",
+                metadata: [
+                    "running": "\(runningJobs)", "released_unstarted": "\(released)",
+                    "grace_s": "\(configuration.shutdownGrace.seconds)",
+                ])
         case .databaseUnavailable(let error, let retryIn, let pending):
-            logger.warning("database unavailable: \(error); retrying in \(String(format: "%.1f", retryIn)) s",
-                           metadata: ["pending_writes": "\(pending)"])
+            logger.warning(
+                "database unavailable: \(error); retrying in \(String(format: "%.1f", retryIn)) s",
+                metadata: ["pending_writes": "\(pending)"])
         case .giveUp(let pending):
-            logger.error("giving up on writing outcomes during shutdown; their leases will expire and the jobs will run again",
-                         metadata: ["pending_writes": "\(pending)"])
+            logger.error(
+                "giving up on writing outcomes during shutdown; their leases will expire and the jobs will run again",
+                metadata: ["pending_writes": "\(pending)"])
         case .exit(let idle):
             if idle { logger.info("idle: no job due and none running; exiting") }
             return true
@@ -110,7 +125,8 @@ struct DispatchLoop: Sendable {
         let stopped = running.start(jobs.map(\.id), deadline: deadline, at: startedAt)
         let runnable = stopped.isEmpty ? jobs : jobs.filter { stopped[$0.id] == nil }
         guard let unit = runnable.first?.id else {
-            mailbox.post(.finished(jobs.map { finalize(CompletionRecord(jobID: $0.id, attempt: $0.attempt, completion: .release)) }))
+            mailbox.post(
+                .finished(jobs.map { finalize(CompletionRecord(jobID: $0.id, attempt: $0.attempt, completion: .release)) }))
             return
         }
         let task = Task { [executor, mailbox] in
@@ -134,7 +150,7 @@ struct DispatchLoop: Sendable {
         case .none: return record
         case .cancelledByOperator?, .leaseLost?: return record.with(.discard)
         case .shutdown?: return record.with(.release)
-        case .timedOut?: return record // the executor already turned the timeout into a failed attempt
+        case .timedOut?: return record  // the executor already turned the timeout into a failed attempt
         }
     }
 

@@ -47,8 +47,9 @@ extension DispatchStateMachine {
                 noteSuccess()
             }
 
-        case .wroteAndClaimed(let lane, let written, let limit, let generation, let claimed, let writeError,
-                              let claimError, let earliestDue):
+        case .wroteAndClaimed(
+            let lane, let written, let limit, let generation, let claimed, let writeError,
+            let claimError, let earliestDue):
             writingOther = false
             reserved -= limit
             // Claimed rows are ours even when the write half failed: run them.

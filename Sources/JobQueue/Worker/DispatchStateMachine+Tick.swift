@@ -76,7 +76,8 @@ extension DispatchStateMachine {
         // 6. Claims. Other outcomes go first, with a claim pipelined behind
         //    them; no claim goes out while they are unwritten.
         if !wantClaim && !shuttingDown && claimsInFlight == 0 && lookupsInFlight == 0 && !writingOther
-            && otherOutcomes.isEmpty && now >= nextWake {
+            && otherOutcomes.isEmpty && now >= nextWake
+        {
             wantClaim = true
         }
         let limit = (shuttingDown || !wantClaim) ? 0 : min(claimCapacity, configuration.claimBatchSize)
@@ -87,7 +88,8 @@ extension DispatchStateMachine {
             actions.append(.writeAndClaim(lane: lane, outcomes: otherOutcomes, limit: limit, generation: wakeGeneration))
             otherOutcomes.removeAll(keepingCapacity: true)
         } else if otherOutcomes.isEmpty && !writingOther && limit > 0
-                    && (claimsInFlight == 0 || limit >= overlapClaimMinimum), let lane = takeLane() {
+            && (claimsInFlight == 0 || limit >= overlapClaimMinimum), let lane = takeLane()
+        {
             claimsInFlight += 1
             reserved += limit
             noteClaimSent(on: lane)
@@ -111,7 +113,8 @@ extension DispatchStateMachine {
 
     /// Leaves when nothing is left to do: after shutdown, or idle with `exitWhenIdle`.
     private mutating func exitIfSettled() -> [Action] {
-        let settled = runningJobs == 0 && buffer.isEmpty && doneOutcomes.isEmpty && otherOutcomes.isEmpty
+        let settled =
+            runningJobs == 0 && buffer.isEmpty && doneOutcomes.isEmpty && otherOutcomes.isEmpty
             && !writingDone && !writingOther && claimsInFlight == 0 && lookupsInFlight == 0
         if settled && shuttingDown {
             exited = true

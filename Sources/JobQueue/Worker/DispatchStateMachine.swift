@@ -46,9 +46,10 @@ struct DispatchStateMachine {
         case written([CompletionRecord], error: (any Error)?)
         /// Other outcomes were written and a claim made behind them on `lane`.
         /// `earliestDue` is when the first retry or snooze just written falls due.
-        case wroteAndClaimed(lane: Int, written: [CompletionRecord], limit: Int, generation: Int,
-                             claimed: [ClaimedJob], writeError: (any Error)?, claimError: (any Error)?,
-                             earliestDue: ContinuousClock.Instant?)
+        case wroteAndClaimed(
+            lane: Int, written: [CompletionRecord], limit: Int, generation: Int,
+            claimed: [ClaimedJob], writeError: (any Error)?, claimError: (any Error)?,
+            earliestDue: ContinuousClock.Instant?)
         /// When the next scheduled job falls due (or the fallback poll), looked up on `lane`.
         case nextDue(lane: Int, at: ContinuousClock.Instant)
         /// A buffered job is no longer ours (cancelled by an operator, or its

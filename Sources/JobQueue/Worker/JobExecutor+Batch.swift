@@ -27,9 +27,12 @@ extension JobExecutor {
         let secrets = account?.credentials.secretValues ?? []
         let items = jobs.indices.map { index in
             let job = jobs[index]
-            return (payload: job.payload,
-                    context: JobContext(jobID: job.id, jobType: job.jobType, attempt: job.attempt, maxAttempts: job.maxAttempts,
-                                        account: account, database: handlerPool, logger: logs[index], http: http))
+            return (
+                payload: job.payload,
+                context: JobContext(
+                    jobID: job.id, jobType: job.jobType, attempt: job.attempt, maxAttempts: job.maxAttempts,
+                    account: account, database: handlerPool, logger: logs[index], http: http)
+            )
         }
         for log in logs { log.debug("job started", metadata: ["batch_size": "\(jobs.count)"]) }
         do {
@@ -47,8 +50,9 @@ extension JobExecutor {
             return jobs.map { _ in .release }
         } catch {
             return jobs.indices.map { index in
-                report(batchCompletion(for: error, job: jobs[index]), job: jobs[index], log: logs[index],
-                       started: started, secrets: secrets)
+                report(
+                    batchCompletion(for: error, job: jobs[index]), job: jobs[index], log: logs[index],
+                    started: started, secrets: secrets)
             }
         }
     }

@@ -46,8 +46,9 @@ struct JobExecutor: Sendable {
         case .ready(let handler, let account): prepared = (handler, account)
         }
         let secrets = prepared.account?.credentials.secretValues ?? []
-        let context = JobContext(jobID: job.id, jobType: job.jobType, attempt: job.attempt, maxAttempts: job.maxAttempts,
-                                 account: prepared.account, database: handlerPool, logger: log, http: http)
+        let context = JobContext(
+            jobID: job.id, jobType: job.jobType, attempt: job.attempt, maxAttempts: job.maxAttempts,
+            account: prepared.account, database: handlerPool, logger: log, http: http)
         log.debug("job started")
         do {
             let result = try await prepared.handler.run(payload: job.payload, context: context)
@@ -88,7 +89,11 @@ struct JobExecutor: Sendable {
     func prepare(_ job: ClaimedJob, handlerPool: PostgresPool) async -> Preparation {
         guard let handler = registry.handler(for: job.jobType) else {
             let known = registry.jobTypes.joined(separator: ", ")
-            return .stopped(.failed(error: "unknown job_type '\(job.jobType)': this worker knows \(known). Fix job_type, or run a worker that registers this type."))
+            return .stopped(
+                .failed(
+                    error:
+                        "unknown job_type '\(job.jobType)': this worker knows \(known). Fix job_type, or run a worker that registers this type."
+                ))
         }
         guard let accountID = job.accountID else {
             if handler.requiresAccount {
@@ -106,7 +111,11 @@ struct JobExecutor: Sendable {
             return .stopped(.failed(error: "account_id \(accountID) does not exist in marketplace_account"))
         }
         guard account.syncEnabled else {
-            return .stopped(.failed(error: "account \(accountID) (\(account.name)) has sync_enabled = false; enable it, then jobctl retry \(job.id)"))
+            return .stopped(
+                .failed(
+                    error:
+                        "account \(accountID) (\(account.name)) has sync_enabled = false; enable it, then jobctl retry \(job.id)")
+            )
         }
         return .ready(handler, account)
     }
@@ -129,8 +138,10 @@ struct JobExecutor: Sendable {
     }
 
     /// Scrubs secrets, logs the outcome and counts it.
-    func report(_ completion: Completion, job: ClaimedJob, log: Logger, started: ContinuousClock.Instant,
-                secrets: [String]) -> Completion {
+    func report(
+        _ completion: Completion, job: ClaimedJob, log: Logger, started: ContinuousClock.Instant,
+        secrets: [String]
+    ) -> Completion {
         let completion = SecretScrubber(secrets: secrets).scrub(completion)
         let elapsed = ContinuousClock.now - started
         var metadata: Logger.Metadata = ["duration_ms": "\(Int(elapsed.seconds * 1000))"]

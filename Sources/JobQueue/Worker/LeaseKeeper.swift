@@ -48,10 +48,12 @@ struct LeaseKeeper: Sendable {
             }
             if ContinuousClock.now - lastSummary >= .seconds(60) {
                 let totals = counters.snapshot()
-                logger.info("worker progress", metadata: [
-                    "done": "\(totals.done)", "retried": "\(totals.retried)", "failed": "\(totals.failed)",
-                    "held": "\(running.count)",
-                ])
+                logger.info(
+                    "worker progress",
+                    metadata: [
+                        "done": "\(totals.done)", "retried": "\(totals.retried)", "failed": "\(totals.failed)",
+                        "held": "\(running.count)",
+                    ])
                 lastSummary = .now
             }
             try? await Task.sleep(for: tick)
@@ -64,7 +66,8 @@ struct LeaseKeeper: Sendable {
         case .running:
             logger.warning("job is no longer ours (cancelled or rescued); stopping its handler", metadata: ["job_id": "\(id)"])
         case .buffered:
-            logger.warning("buffered job is no longer ours (cancelled or rescued); it will not start", metadata: ["job_id": "\(id)"])
+            logger.warning(
+                "buffered job is no longer ours (cancelled or rescued); it will not start", metadata: ["job_id": "\(id)"])
             mailbox.post(.abandoned(id))
         case .notHeld:
             break

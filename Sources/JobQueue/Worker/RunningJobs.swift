@@ -51,8 +51,10 @@ final class RunningJobs: Sendable {
     /// Marks held jobs as started together as one unit. Returns the jobs
     /// that were stopped before they could start (cancelled while buffered),
     /// with why; they are not part of the unit and must not run.
-    func start(_ ids: [Int64], deadline: ContinuousClock.Instant,
-               at start: Date = Date()) -> [Int64: StopReason] {
+    func start(
+        _ ids: [Int64], deadline: ContinuousClock.Instant,
+        at start: Date = Date()
+    ) -> [Int64: StopReason] {
         state.withLock { state in
             var stopped: [Int64: StopReason] = [:]
             var members: [Int64] = []

@@ -8,8 +8,9 @@ extension Worker {
     func startMaintenance(logger: Logger) -> Task<Void, Never> {
         let maintenance = configuration.maintenance
         guard maintenance.runsSchedules, !configuration.exitWhenIdle else { return Task {} }
-        let runner = ScheduleRunner(database: configuration.database, workerID: configuration.workerID,
-                                    configuration: maintenance, logger: logger)
+        let runner = ScheduleRunner(
+            database: configuration.database, workerID: configuration.workerID,
+            configuration: maintenance, logger: logger)
         return Task { await runner.run() }
     }
 }

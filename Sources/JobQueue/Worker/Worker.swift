@@ -34,8 +34,10 @@ public final class Worker: Service {
     private let counters = WorkerCounters()
 
     /// A worker for `registry`'s job types; `run()` starts it.
-    public init(configuration: WorkerConfiguration, registry: HandlerRegistry,
-                http: any HTTPClient = URLSessionHTTPClient(), logger: Logger) {
+    public init(
+        configuration: WorkerConfiguration, registry: HandlerRegistry,
+        http: any HTTPClient = URLSessionHTTPClient(), logger: Logger
+    ) {
         self.configuration = configuration
         self.registry = registry
         self.http = http
@@ -56,12 +58,14 @@ public final class Worker: Service {
     /// Runs until SIGTERM/SIGINT (graceful shutdown), cancellation (immediate
     /// shutdown) or, with `exitWhenIdle`, until nothing is due and none runs.
     public func run() async throws {
-        logger.info("worker starting", metadata: [
-            "concurrency": "\(configuration.concurrency)",
-            "prefetch": "\(configuration.prefetch)",
-            "types": "\(configuration.types?.joined(separator: ",") ?? "all")",
-            "database": "\(configuration.database.redactedDescription)",
-        ])
+        logger.info(
+            "worker starting",
+            metadata: [
+                "concurrency": "\(configuration.concurrency)",
+                "prefetch": "\(configuration.prefetch)",
+                "types": "\(configuration.types?.joined(separator: ",") ?? "all")",
+                "database": "\(configuration.database.redactedDescription)",
+            ])
         let handlerPool = PostgresPool(configuration: configuration.database, maxConnections: configuration.handlerPoolSize)
         let listener = PostgresListener(
             configuration: configuration.database,
@@ -90,20 +94,24 @@ public final class Worker: Service {
                 }
             }
         }
-        let executor = JobExecutor(registry: registry, http: http, logger: logger, counters: counters, running: running,
-                                   retryPolicy: configuration.retryPolicy, timeoutOverrides: configuration.timeoutOverrides)
+        let executor = JobExecutor(
+            registry: registry, http: http, logger: logger, counters: counters, running: running,
+            retryPolicy: configuration.retryPolicy, timeoutOverrides: configuration.timeoutOverrides)
         let keeper = Task { [self] in
-            await LeaseKeeper(store: store, running: running, mailbox: mailbox, counters: counters,
-                              database: configuration.database, leaseDuration: configuration.leaseDuration,
-                              logger: logger).run()
+            await LeaseKeeper(
+                store: store, running: running, mailbox: mailbox, counters: counters,
+                database: configuration.database, leaseDuration: configuration.leaseDuration,
+                logger: logger
+            ).run()
         }
         let watchdog = Task { [running] in
             await TimeoutWatchdog(running: running, shortestTimeout: shortestTimeout()).run()
         }
         let maintenance = startMaintenance(logger: logger)
-        let dispatch = DispatchLoop(configuration: configuration,
-                                    completer: Completer(store: store, types: configuration.types, logger: logger),
-                                    executor: executor, running: running, mailbox: mailbox, logger: logger)
+        let dispatch = DispatchLoop(
+            configuration: configuration,
+            completer: Completer(store: store, types: configuration.types, logger: logger),
+            executor: executor, running: running, mailbox: mailbox, logger: logger)
         // The loop runs in an unstructured task so that cancelling `run()` does
         // not cancel the loop's own database writes: cancellation becomes an
         // immediate shutdown, which still writes every outcome it holds.
@@ -124,9 +132,11 @@ public final class Worker: Service {
         pump.cancel()
         await handlerPool.close()
         let totals = counters.snapshot()
-        logger.info("worker stopped", metadata: [
-            "done": "\(totals.done)", "retried": "\(totals.retried)", "failed": "\(totals.failed)",
-        ])
+        logger.info(
+            "worker stopped",
+            metadata: [
+                "done": "\(totals.done)", "retried": "\(totals.retried)", "failed": "\(totals.failed)",
+            ])
     }
 
     /// The shortest attempt timeout configured, which sets the watchdog's tick.

@@ -34,19 +34,21 @@ public struct WorkerConfiguration: Sendable {
     /// The maintenance loop: schedules (see `MaintenanceConfiguration`).
     public var maintenance: MaintenanceConfiguration = .standard
 
-    public init(database: PostgresConfiguration = PostgresConfiguration(),
-                workerID: String = WorkerConfiguration.defaultWorkerID(),
-                concurrency: Int = 10,
-                types: [String]? = nil,
-                exitWhenIdle: Bool = false,
-                shutdownGrace: Duration = .seconds(30),
-                leaseDuration: Duration = .seconds(30),
-                pollInterval: Duration = .seconds(5),
-                claimBatchSize: Int = 100,
-                prefetch: Int = WorkerConfiguration.defaultPrefetch,
-                retryPolicy: RetryPolicy = .standard,
-                timeoutOverrides: [String: Duration] = [:],
-                handlerPoolSize: Int? = nil) {
+    public init(
+        database: PostgresConfiguration = PostgresConfiguration(),
+        workerID: String = WorkerConfiguration.defaultWorkerID(),
+        concurrency: Int = 10,
+        types: [String]? = nil,
+        exitWhenIdle: Bool = false,
+        shutdownGrace: Duration = .seconds(30),
+        leaseDuration: Duration = .seconds(30),
+        pollInterval: Duration = .seconds(5),
+        claimBatchSize: Int = 100,
+        prefetch: Int = WorkerConfiguration.defaultPrefetch,
+        retryPolicy: RetryPolicy = .standard,
+        timeoutOverrides: [String: Duration] = [:],
+        handlerPoolSize: Int? = nil
+    ) {
         self.database = database
         self.workerID = workerID
         self.concurrency = max(1, concurrency)

@@ -28,9 +28,11 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
     public var delayMilliseconds: Int
 
     /// No faults unless given.
-    public init(afterRequests: Int = 0, internalErrors: Int = 0, tooManyRequests: Int = 0, rateLimitLimit: String? = nil,
-                htmlPages: Int = 0, malformedJSON: Int = 0, accessDenied: Int = 0, garbageReports: Int = 0, tokenErrors: Int = 0,
-                delayMilliseconds: Int = 0) {
+    public init(
+        afterRequests: Int = 0, internalErrors: Int = 0, tooManyRequests: Int = 0, rateLimitLimit: String? = nil,
+        htmlPages: Int = 0, malformedJSON: Int = 0, accessDenied: Int = 0, garbageReports: Int = 0, tokenErrors: Int = 0,
+        delayMilliseconds: Int = 0
+    ) {
         self.afterRequests = afterRequests
         self.internalErrors = internalErrors
         self.tooManyRequests = tooManyRequests
@@ -45,7 +47,8 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case afterRequests = "after_requests", internalErrors = "internal_errors", tooManyRequests = "too_many_requests"
-        case rateLimitLimit = "rate_limit_limit", htmlPages = "html_pages", malformedJSON = "malformed_json", accessDenied = "access_denied"
+        case rateLimitLimit = "rate_limit_limit", htmlPages = "html_pages", malformedJSON = "malformed_json", accessDenied =
+            "access_denied"
         case garbageReports = "garbage_reports", tokenErrors = "token_errors", delayMilliseconds = "delay_ms"
     }
 
@@ -53,11 +56,12 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func count(_ key: CodingKeys) throws -> Int { try container.decodeIfPresent(Int.self, forKey: key) ?? 0 }
-        self.init(afterRequests: try count(.afterRequests), internalErrors: try count(.internalErrors),
-                  tooManyRequests: try count(.tooManyRequests),
-                  rateLimitLimit: try container.decodeIfPresent(String.self, forKey: .rateLimitLimit),
-                  htmlPages: try count(.htmlPages), malformedJSON: try count(.malformedJSON), accessDenied: try count(.accessDenied),
-                  garbageReports: try count(.garbageReports), tokenErrors: try count(.tokenErrors),
-                  delayMilliseconds: try count(.delayMilliseconds))
+        self.init(
+            afterRequests: try count(.afterRequests), internalErrors: try count(.internalErrors),
+            tooManyRequests: try count(.tooManyRequests),
+            rateLimitLimit: try container.decodeIfPresent(String.self, forKey: .rateLimitLimit),
+            htmlPages: try count(.htmlPages), malformedJSON: try count(.malformedJSON), accessDenied: try count(.accessDenied),
+            garbageReports: try count(.garbageReports), tokenErrors: try count(.tokenErrors),
+            delayMilliseconds: try count(.delayMilliseconds))
     }
 }

@@ -51,14 +51,20 @@ struct AmazonFeedProcessor {
                 problems.append("messageId \(messageID) is used by an earlier message of this feed.")
             }
             for problem in problems where schemaIssues.count < 1_000 {
-                schemaIssues.append(.init(messageId: messageID.flatMap { $0 >= 1 ? $0 : nil },
-                                          sku: message["sku"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
-                                          code: "4000002", severity: "ERROR", message: problem))
+                schemaIssues.append(
+                    .init(
+                        messageId: messageID.flatMap { $0 >= 1 ? $0 : nil },
+                        sku: message["sku"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+                        code: "4000002", severity: "ERROR", message: problem))
             }
         }
         if !schemaIssues.isEmpty {
-            report.issues = [.init(code: "4000001", severity: "ERROR",
-                                   message: "The feed document does not follow the JSON_LISTINGS_FEED schema (version 2.0).")] + schemaIssues
+            report.issues =
+                [
+                    .init(
+                        code: "4000001", severity: "ERROR",
+                        message: "The feed document does not follow the JSON_LISTINGS_FEED schema (version 2.0).")
+                ] + schemaIssues
             report.tally()
             return Outcome(fatal: true, report: report)
         }
@@ -69,8 +75,10 @@ struct AmazonFeedProcessor {
             guard let id = message["messageId"]?.intValue, let skuValue = message["sku"]?.stringValue else { continue }
             let configured = skuIssues.filter { $0.sku == skuValue }
             for issue in configured {
-                report.issues.append(.init(messageId: id, sku: skuValue, code: issue.code, severity: issue.severity,
-                                           message: issue.message, attributeName: issue.attributeName))
+                report.issues.append(
+                    .init(
+                        messageId: id, sku: skuValue, code: issue.code, severity: issue.severity,
+                        message: issue.message, attributeName: issue.attributeName))
             }
             if configured.contains(where: { $0.severity == "ERROR" }) {
                 report.summary.messagesInvalid += 1
@@ -148,8 +156,9 @@ struct AmazonFeedProcessor {
         let existing = listings[sku].flatMap { $0.deleted ? nil : $0 }
         switch operation {
         case "UPDATE":
-            listings[sku] = AmazonListing(sku: sku, productType: productType!, attributes: message["attributes"]!.objectValue!,
-                                          lastFeedID: feedID)
+            listings[sku] = AmazonListing(
+                sku: sku, productType: productType!, attributes: message["attributes"]!.objectValue!,
+                lastFeedID: feedID)
         case "DELETE":
             if var listing = listings[sku] {
                 listing.deleted = true

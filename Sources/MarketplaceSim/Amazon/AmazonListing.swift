@@ -34,11 +34,12 @@ public struct AmazonListing: Sendable, Codable, Equatable {
     /// Reads the stored fields back (the derived ones are recomputed).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(sku: try container.decode(String.self, forKey: .sku),
-                  productType: try container.decode(String.self, forKey: .productType),
-                  attributes: try container.decode([String: JSONValue].self, forKey: .attributes),
-                  deleted: try container.decode(Bool.self, forKey: .deleted),
-                  lastFeedID: try container.decode(String.self, forKey: .lastFeedID))
+        self.init(
+            sku: try container.decode(String.self, forKey: .sku),
+            productType: try container.decode(String.self, forKey: .productType),
+            attributes: try container.decode([String: JSONValue].self, forKey: .attributes),
+            deleted: try container.decode(Bool.self, forKey: .deleted),
+            lastFeedID: try container.decode(String.self, forKey: .lastFeedID))
     }
 
     /// The stored fields plus the derived ones, so a shell user sees quantity and price at a glance.

@@ -44,7 +44,6 @@ public struct AmazonProcessingReport: Sendable, Codable, Equatable {
         public var messagesInvalid = 0
     }
 
-
     /// Per the report schema.
     public var header: Header
     /// Per the report schema.

@@ -23,8 +23,9 @@ extension AmazonRoutes {
                 await state.setSKUIssues(issues)
                 return Self.encoded(issues)
             } catch {
-                return Self.json(["error": "expected [{\"sku\": …, \"severity\": \"ERROR\", \"code\": …, \"message\": …}]: \(error)"],
-                                 status: .badRequest)
+                return Self.json(
+                    ["error": "expected [{\"sku\": …, \"severity\": \"ERROR\", \"code\": …, \"message\": …}]: \(error)"],
+                    status: .badRequest)
             }
         case (.GET, "/_control/sku-errors"):
             return Self.encoded(await state.skuIssues)
@@ -37,9 +38,11 @@ extension AmazonRoutes {
             if let lifetime = object["token_lifetime_seconds"] as? Int { await state.setTokenLifetime(seconds: lifetime) }
             if let polls = object["polls_per_stage"] as? Int { await state.setPollsPerStage(polls) }
             let configuration = await state.configuration
-            return Self.json(["processing_delay_ms": configuration.processingDelayMilliseconds,
-                              "token_lifetime_seconds": configuration.tokenLifetimeSeconds,
-                              "polls_per_stage": configuration.pollsPerStage])
+            return Self.json([
+                "processing_delay_ms": configuration.processingDelayMilliseconds,
+                "token_lifetime_seconds": configuration.tokenLifetimeSeconds,
+                "polls_per_stage": configuration.pollsPerStage,
+            ])
         case (.GET, "/_control/listings"):
             return Self.encoded(await state.allListings())
         case (.GET, "/_control/feeds"):

@@ -26,18 +26,26 @@ struct AmazonRoutes: HTTPHandler {
         let form = Self.parseForm(try await request.bodyData)
         switch await state.issueToken(form: form) {
         case .issued(let token, let lifetime):
-            return Self.json(["access_token": token, "token_type": "bearer", "expires_in": lifetime,
-                              "refresh_token": form["refresh_token"] ?? ""])
+            return Self.json([
+                "access_token": token, "token_type": "bearer", "expires_in": lifetime,
+                "refresh_token": form["refresh_token"] ?? "",
+            ])
         case .serverError:
-            return Self.json(["error": "ServerError", "error_description": "Internal server error"], status: .internalServerError)
+            return Self.json(
+                ["error": "ServerError", "error_description": "Internal server error"], status: .internalServerError)
         case .invalidClient:
-            return Self.json(["error": "invalid_client", "error_description": "Client authentication failed"], status: .unauthorized)
+            return Self.json(
+                ["error": "invalid_client", "error_description": "Client authentication failed"], status: .unauthorized)
         case .invalidGrant:
-            return Self.json(["error": "invalid_grant",
-                              "error_description": "The request has an invalid grant parameter : refresh_token"], status: .badRequest)
+            return Self.json(
+                [
+                    "error": "invalid_grant",
+                    "error_description": "The request has an invalid grant parameter : refresh_token",
+                ], status: .badRequest)
         case .unsupportedGrant:
-            return Self.json(["error": "unsupported_grant_type", "error_description": "grant_type must be refresh_token"],
-                             status: .badRequest)
+            return Self.json(
+                ["error": "unsupported_grant_type", "error_description": "grant_type must be refresh_token"],
+                status: .badRequest)
         }
     }
 
@@ -53,26 +61,33 @@ struct AmazonRoutes: HTTPHandler {
         case (.POST, 1, "feeds"): route = ("createFeed", nil)
         case (.GET, 2, "feeds"): route = ("getFeed", parts[1])
         default:
-            return Self.errors(.notFound, code: "NotFound", message: "Resource not found: \(request.method.rawValue) \(request.path)")
+            return Self.errors(
+                .notFound, code: "NotFound", message: "Resource not found: \(request.method.rawValue) \(request.path)")
         }
 
         let (fault, delay) = await state.nextFault(operation: route.operation)
         if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
         switch fault {
         case .internalError:
-            return Self.errors(.internalServerError, code: "InternalFailure", message: "We encountered an internal error. Please try again.")
+            return Self.errors(
+                .internalServerError, code: "InternalFailure", message: "We encountered an internal error. Please try again.")
         case .tooManyRequests(let limit):
-            var response = Self.errors(.tooManyRequests, code: "QuotaExceeded", message: "You exceeded your quota for the requested resource.")
+            var response = Self.errors(
+                .tooManyRequests, code: "QuotaExceeded", message: "You exceeded your quota for the requested resource.")
             if let limit { response.headers[HTTPHeader("x-amzn-RateLimit-Limit")] = limit }
             return response
         case .html:
-            let page = "<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>"
-            return FlyingFox.HTTPResponse(statusCode: .serviceUnavailable, headers: [.contentType: "text/html"], body: Data(page.utf8))
+            let page =
+                "<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>"
+            return FlyingFox.HTTPResponse(
+                statusCode: .serviceUnavailable, headers: [.contentType: "text/html"], body: Data(page.utf8))
         case .accessDenied:
-            return Self.errors(.forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
-                               details: "The application is not authorized for this operation.")
+            return Self.errors(
+                .forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
+                details: "The application is not authorized for this operation.")
         case .malformedJSON:
-            return FlyingFox.HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data("{\"feedId\": \"5".utf8))
+            return FlyingFox.HTTPResponse(
+                statusCode: .ok, headers: [.contentType: "application/json"], body: Data("{\"feedId\": \"5".utf8))
         case nil:
             break
         }
@@ -80,11 +95,13 @@ struct AmazonRoutes: HTTPHandler {
         switch await state.authorise(request.headers[HTTPHeader("x-amz-access-token")]) {
         case .ok: break
         case .expired:
-            return Self.errors(.forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
-                               details: "The access token you provided has expired.")
+            return Self.errors(
+                .forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
+                details: "The access token you provided has expired.")
         case .missing, .unknown:
-            return Self.errors(.forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
-                               details: "The access token you provided is revoked, malformed or invalid.")
+            return Self.errors(
+                .forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
+                details: "The access token you provided is revoked, malformed or invalid.")
         }
 
         let body = try await request.bodyData
@@ -105,9 +122,11 @@ struct AmazonRoutes: HTTPHandler {
             return Self.json(answer)
         case "createFeed":
             guard let feedType = object?["feedType"] as? String, let documentID = object?["inputFeedDocumentId"] as? String,
-                  let marketplaces = object?["marketplaceIds"] as? [String] else {
-                return Self.errors(.badRequest, code: "InvalidInput",
-                                   message: "feedType, marketplaceIds and inputFeedDocumentId are required.")
+                let marketplaces = object?["marketplaceIds"] as? [String]
+            else {
+                return Self.errors(
+                    .badRequest, code: "InvalidInput",
+                    message: "feedType, marketplaceIds and inputFeedDocumentId are required.")
             }
             switch await state.createFeed(feedType: feedType, marketplaceIDs: marketplaces, inputFeedDocumentID: documentID) {
             case .created(let id): return Self.json(["feedId": id], status: .accepted)
@@ -117,8 +136,10 @@ struct AmazonRoutes: HTTPHandler {
             guard let feed = await state.feed(id: route.id!) else {
                 return Self.errors(.notFound, code: "NotFound", message: "The feed \(route.id!) was not found.")
             }
-            var answer: [String: Any] = ["feedId": feed.feedID, "feedType": feed.feedType, "marketplaceIds": feed.marketplaceIDs,
-                                         "createdTime": Self.iso(feed.createdAt), "processingStatus": feed.processingStatus]
+            var answer: [String: Any] = [
+                "feedId": feed.feedID, "feedType": feed.feedType, "marketplaceIds": feed.marketplaceIDs,
+                "createdTime": Self.iso(feed.createdAt), "processingStatus": feed.processingStatus,
+            ]
             if feed.processingStatus != "IN_QUEUE" { answer["processingStartTime"] = Self.iso(feed.createdAt) }
             if let end = feed.processedAt { answer["processingEndTime"] = Self.iso(end) }
             if let result = feed.resultFeedDocumentID { answer["resultFeedDocumentId"] = result }
@@ -134,10 +155,12 @@ struct AmazonRoutes: HTTPHandler {
         let outcome: AmazonSimulatorState.StorageOutcome
         switch request.method {
         case .PUT:
-            let carriesAuth = request.headers[HTTPHeader("x-amz-access-token")] != nil
+            let carriesAuth =
+                request.headers[HTTPHeader("x-amz-access-token")] != nil
                 || request.headers[HTTPHeader("Authorization")] != nil
-            outcome = await state.upload(id: id, signature: signature, contentType: request.headers[.contentType],
-                                         carriesAuth: carriesAuth, bytes: try await request.bodyData)
+            outcome = await state.upload(
+                id: id, signature: signature, contentType: request.headers[.contentType],
+                carriesAuth: carriesAuth, bytes: try await request.bodyData)
         case .GET:
             outcome = await state.download(id: id, signature: signature)
         default:
@@ -145,10 +168,12 @@ struct AmazonRoutes: HTTPHandler {
         }
         switch outcome {
         case .ok(let bytes):
-            return FlyingFox.HTTPResponse(statusCode: .ok, headers: [.contentType: "application/octet-stream"], body: bytes ?? Data())
+            return FlyingFox.HTTPResponse(
+                statusCode: .ok, headers: [.contentType: "application/octet-stream"], body: bytes ?? Data())
         case .notFound: return Self.s3Error(.notFound, code: "NoSuchKey", message: "The specified key does not exist.")
         case .badSignature:
-            return Self.s3Error(.forbidden, code: "SignatureDoesNotMatch", message: "The request signature we calculated does not match.")
+            return Self.s3Error(
+                .forbidden, code: "SignatureDoesNotMatch", message: "The request signature we calculated does not match.")
         case .expired: return Self.s3Error(.forbidden, code: "AccessDenied", message: "Request has expired")
         case .refused(let message): return Self.s3Error(.badRequest, code: "InvalidArgument", message: message)
         }
@@ -156,7 +181,8 @@ struct AmazonRoutes: HTTPHandler {
 
     private func storageURL(_ request: FlyingFox.HTTPRequest, _ document: AmazonSimulatorState.Document) -> String {
         let host = request.headers[HTTPHeader("Host")] ?? "127.0.0.1"
-        return "http://\(host)/_storage/\(document.id)?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=\(document.signature)"
+        return
+            "http://\(host)/_storage/\(document.id)?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=\(document.signature)"
     }
 
     // MARK: Encoding

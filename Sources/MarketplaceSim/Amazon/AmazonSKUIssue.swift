@@ -16,8 +16,10 @@ public struct AmazonSKUIssue: Sendable, Codable, Equatable {
     public var attributeName: String?
 
     /// An issue; defaults are a typical missing-attribute ERROR.
-    public init(sku: String, severity: String = "ERROR", code: String = "90220",
-                message: String = "'[batteries_required]' is required but not supplied.", attributeName: String? = nil) {
+    public init(
+        sku: String, severity: String = "ERROR", code: String = "90220",
+        message: String = "'[batteries_required]' is required but not supplied.", attributeName: String? = nil
+    ) {
         self.sku = sku
         self.severity = severity
         self.code = code
@@ -30,13 +32,16 @@ public struct AmazonSKUIssue: Sendable, Codable, Equatable {
     /// Every field but `sku` optional.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(sku: try container.decode(String.self, forKey: .sku),
-                  severity: try container.decodeIfPresent(String.self, forKey: .severity) ?? "ERROR",
-                  code: try container.decodeIfPresent(String.self, forKey: .code) ?? "90220",
-                  message: try container.decodeIfPresent(String.self, forKey: .message) ?? "'[batteries_required]' is required but not supplied.",
-                  attributeName: try container.decodeIfPresent(String.self, forKey: .attributeName))
+        self.init(
+            sku: try container.decode(String.self, forKey: .sku),
+            severity: try container.decodeIfPresent(String.self, forKey: .severity) ?? "ERROR",
+            code: try container.decodeIfPresent(String.self, forKey: .code) ?? "90220",
+            message: try container.decodeIfPresent(String.self, forKey: .message)
+                ?? "'[batteries_required]' is required but not supplied.",
+            attributeName: try container.decodeIfPresent(String.self, forKey: .attributeName))
         guard ["ERROR", "WARNING", "INFO"].contains(severity) else {
-            throw DecodingError.dataCorruptedError(forKey: .severity, in: container, debugDescription: "expected ERROR, WARNING or INFO")
+            throw DecodingError.dataCorruptedError(
+                forKey: .severity, in: container, debugDescription: "expected ERROR, WARNING or INFO")
         }
     }
 }

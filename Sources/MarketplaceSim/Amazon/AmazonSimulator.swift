@@ -28,11 +28,14 @@ public final class AmazonSimulator: Sendable {
     public let configuration: AmazonSimulatorConfiguration
 
     /// Starts listening on 127.0.0.1 (`port` 0 picks a free one) and returns once connections are accepted.
-    public static func start(port: UInt16 = 0, configuration: AmazonSimulatorConfiguration = AmazonSimulatorConfiguration(),
-                             faults: AmazonFaults = AmazonFaults()) async throws -> AmazonSimulator {
+    public static func start(
+        port: UInt16 = 0, configuration: AmazonSimulatorConfiguration = AmazonSimulatorConfiguration(),
+        faults: AmazonFaults = AmazonFaults()
+    ) async throws -> AmazonSimulator {
         let state = AmazonSimulatorState(configuration: configuration, faults: faults)
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 60,
-                                logger: .disabled, handler: AmazonRoutes(state: state))
+        let server = HTTPServer(
+            address: try .inet(ip4: "127.0.0.1", port: port), timeout: 60,
+            logger: .disabled, handler: AmazonRoutes(state: state))
         let task = Task { try await server.run() }
         try await server.waitUntilListening(timeout: 10)
         guard case .ip4(_, let boundPort)? = await server.listeningAddress else {
@@ -42,8 +45,10 @@ public final class AmazonSimulator: Sendable {
         return AmazonSimulator(state: state, server: server, task: task, port: boundPort, configuration: configuration)
     }
 
-    private init(state: AmazonSimulatorState, server: HTTPServer, task: Task<Void, any Error>, port: UInt16,
-                 configuration: AmazonSimulatorConfiguration) {
+    private init(
+        state: AmazonSimulatorState, server: HTTPServer, task: Task<Void, any Error>, port: UInt16,
+        configuration: AmazonSimulatorConfiguration
+    ) {
         self.state = state
         self.server = server
         self.task = task

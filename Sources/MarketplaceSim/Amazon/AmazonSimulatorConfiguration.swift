@@ -23,10 +23,12 @@ public struct AmazonSimulatorConfiguration: Sendable, Codable, Equatable {
     public var presignedURLLifetimeSeconds: Int
 
     /// Demo values by default (what `marketplace-sim amazon` accepts unless told otherwise).
-    public init(clientID: String = "amzn1.application-oa2-client.demo", clientSecret: String = "demo-client-secret",
-                refreshToken: String = "Atzr|demo-refresh-token", sellerID: String = "A2DEMOSELLER",
-                tokenLifetimeSeconds: Int = 3600, processingDelayMilliseconds: Int = 0, pollsPerStage: Int = 0,
-                presignedURLLifetimeSeconds: Int = 300) {
+    public init(
+        clientID: String = "amzn1.application-oa2-client.demo", clientSecret: String = "demo-client-secret",
+        refreshToken: String = "Atzr|demo-refresh-token", sellerID: String = "A2DEMOSELLER",
+        tokenLifetimeSeconds: Int = 3600, processingDelayMilliseconds: Int = 0, pollsPerStage: Int = 0,
+        presignedURLLifetimeSeconds: Int = 300
+    ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.refreshToken = refreshToken

@@ -105,8 +105,9 @@ actor AmazonSimulatorState {
     // MARK: Documents
 
     func createDocument(contentType: String) -> Document {
-        let document = Document(id: "amzn1.tortuga.4.na." + UUID().uuidString.lowercased(), contentType: contentType,
-                                signature: Self.randomHex(32), createdAt: Date(), bytes: nil, isReport: false)
+        let document = Document(
+            id: "amzn1.tortuga.4.na." + UUID().uuidString.lowercased(), contentType: contentType,
+            signature: Self.randomHex(32), createdAt: Date(), bytes: nil, isReport: false)
         documents[document.id] = document
         return document
     }
@@ -122,7 +123,8 @@ actor AmazonSimulatorState {
         }
         guard Self.sameContentType(contentType, document.contentType) else {
             stats.refusedUploads += 1
-            return .refused("Content-Type '\(contentType ?? "")' is not the '\(document.contentType)' the document was created with")
+            return .refused(
+                "Content-Type '\(contentType ?? "")' is not the '\(document.contentType)' the document was created with")
         }
         document.bytes = bytes
         documents[id] = document
@@ -146,7 +148,9 @@ actor AmazonSimulatorState {
 
     private func check(_ document: Document, signature: String?) -> StorageOutcome? {
         guard signature == document.signature else { return .badSignature }
-        if Date().timeIntervalSince(document.createdAt) > TimeInterval(configuration.presignedURLLifetimeSeconds) && !document.isReport {
+        if Date().timeIntervalSince(document.createdAt) > TimeInterval(configuration.presignedURLLifetimeSeconds)
+            && !document.isReport
+        {
             return .expired
         }
         return nil
@@ -171,8 +175,9 @@ actor AmazonSimulatorState {
         }
         let id = String(nextFeedNumber)
         nextFeedNumber += 1
-        feeds[id] = AmazonSimulatedFeed(feedID: id, feedType: feedType, marketplaceIDs: marketplaceIDs,
-                                        inputFeedDocumentID: inputFeedDocumentID, createdAt: Date(), processingStatus: "IN_QUEUE")
+        feeds[id] = AmazonSimulatedFeed(
+            feedID: id, feedType: feedType, marketplaceIDs: marketplaceIDs,
+            inputFeedDocumentID: inputFeedDocumentID, createdAt: Date(), processingStatus: "IN_QUEUE")
         feedOrder.append(id)
         return .created(id)
     }
@@ -203,7 +208,8 @@ actor AmazonSimulatorState {
     func report(feedID: String) -> AmazonProcessingReport? {
         advance()
         guard let id = feeds[feedID]?.resultFeedDocumentID, let bytes = documents[id]?.bytes,
-              let json = try? Gzip.decompress(bytes) else { return nil }
+            let json = try? Gzip.decompress(bytes)
+        else { return nil }
         return try? JSONDecoder().decode(AmazonProcessingReport.self, from: json)
     }
 
@@ -238,9 +244,10 @@ actor AmazonSimulatorState {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let json = (try? encoder.encode(outcome.report)) ?? Data("{}".utf8)
-            let report = Document(id: "amzn1.tortuga.4.na.report." + UUID().uuidString.lowercased(),
-                                  contentType: "application/json", signature: Self.randomHex(32), createdAt: now,
-                                  bytes: (try? Gzip.compress(json)) ?? json, isReport: true)
+            let report = Document(
+                id: "amzn1.tortuga.4.na.report." + UUID().uuidString.lowercased(),
+                contentType: "application/json", signature: Self.randomHex(32), createdAt: now,
+                bytes: (try? Gzip.compress(json)) ?? json, isReport: true)
             documents[report.id] = report
             feed.processingStatus = outcome.fatal ? "FATAL" : "DONE"
             feed.resultFeedDocumentID = report.id

@@ -62,7 +62,9 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
     /// An integer, when the number is whole and fits.
     public var intValue: Int? {
-        guard let decimal = decimalValue, decimal == decimal.truncatedToInteger, abs(decimal) <= Decimal(Int32.max) else { return nil }
+        guard let decimal = decimalValue, decimal == decimal.truncatedToInteger, abs(decimal) <= Decimal(Int32.max) else {
+            return nil
+        }
         return NSDecimalNumber(decimal: decimal).intValue
     }
 }

@@ -17,7 +17,9 @@ struct JSONValueParser {
             parser.skipWhitespace()
             let value = try parser.value(depth: 0)
             parser.skipWhitespace()
-            guard parser.position == parser.bytes.count else { throw Failure(offset: parser.position, reason: "trailing characters") }
+            guard parser.position == parser.bytes.count else {
+                throw Failure(offset: parser.position, reason: "trailing characters")
+            }
             return value
         }
     }
@@ -30,7 +32,9 @@ struct JSONValueParser {
     private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
     mutating func skipWhitespace() {
-        while position < bytes.count, bytes[position] == 0x20 || bytes[position] == 0x0A || bytes[position] == 0x0D || bytes[position] == 0x09 {
+        while position < bytes.count,
+            bytes[position] == 0x20 || bytes[position] == 0x0A || bytes[position] == 0x0D || bytes[position] == 0x09
+        {
             position += 1
         }
     }
@@ -124,7 +128,8 @@ struct JSONValueParser {
                 case UInt8(ascii: "u"):
                     var code = try hex4()
                     if (0xD800..<0xDC00).contains(code), current == UInt8(ascii: "\\"), position + 1 < bytes.count,
-                       bytes[position + 1] == UInt8(ascii: "u") {
+                        bytes[position + 1] == UInt8(ascii: "u")
+                    {
                         position += 2
                         let low = try hex4()
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
@@ -163,8 +168,11 @@ struct JSONValueParser {
         let start = position
         if current == UInt8(ascii: "-") { position += 1 }
         var digits = 0
-        while let byte = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
-                || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") {
+        while let byte = current,
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "+")
+                || byte == UInt8(ascii: "-")
+        {
             if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { digits += 1 }
             position += 1
         }

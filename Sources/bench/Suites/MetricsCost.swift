@@ -12,14 +12,18 @@ struct MetricsCost: BenchSuite {
     }
 
     func run(_ context: BenchContext) async throws -> SuiteOutcome {
-        var off = Sample(), on = Sample()
+        var off = Sample()
+        var on = Sample()
         for round in 1...context.runs {
             // A port per round: the previous process has exited, but its
             // socket may linger in TIME_WAIT.
             let port = 19_400 + round
             off.add(try await context.runner.drain(processes: 1, concurrency: 100, jobs: context.jobs, label: "metrics-off").rate)
-            on.add(try await context.runner.drain(processes: 1, concurrency: 100, jobs: context.jobs,
-                                                  extraArguments: ["--metrics-port", "\(port)"], label: "metrics-on").rate)
+            on.add(
+                try await context.runner.drain(
+                    processes: 1, concurrency: 100, jobs: context.jobs,
+                    extraArguments: ["--metrics-port", "\(port)"], label: "metrics-on"
+                ).rate)
             context.progress("  metrics off \(Sample.rate(off.values.last!)), on \(Sample.rate(on.values.last!)) jobs/s")
         }
         let ratio = on.median / off.median
@@ -31,8 +35,9 @@ struct MetricsCost: BenchSuite {
             "| off | \(off.rate()) |",
             "| on (`--metrics-port`, not scraped) | \(on.rate()) (\(Sample.percent(ratio)) of off) |",
         ]
-        let result = TargetResult.checkShare(issue: 10, Self.target, measured: "\(Sample.percent(ratio)) of off",
-                                             share: ratio, bound: 0.95)
+        let result = TargetResult.checkShare(
+            issue: 10, Self.target, measured: "\(Sample.percent(ratio)) of off",
+            share: ratio, bound: 0.95)
         return SuiteOutcome(section: section, targets: [result])
     }
 }

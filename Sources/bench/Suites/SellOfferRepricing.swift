@@ -19,7 +19,8 @@ import Postgres
 struct SellOfferRepricing: BenchSuite {
     let orderPrices: Int
     let name = "sell-offer re-pricing"
-    static let target = "tier change touching 10,000 order prices re-priced ≤ 2 s (UPDATE commit → last order_price written; 1 process, c100)"
+    static let target =
+        "tier change touching 10,000 order prices re-priced ≤ 2 s (UPDATE commit → last order_price written; 1 process, c100)"
     var targets: [(issue: Int, target: String)] { [(8, Self.target)] }
 
     func unavailableReason(_ context: BenchContext) -> String? { nil }
@@ -40,13 +41,16 @@ struct SellOfferRepricing: BenchSuite {
         """
 
     func run(_ context: BenchContext) async throws -> SuiteOutcome {
-        let database = context.database, connection = database.connection, n = orderPrices
+        let database = context.database
+        let connection = database.connection
+        let n = orderPrices
         try await database.reset()
         try await connection.executeScript(Self.catalog)
 
         // First pricing: N jobs drained by a release worker, which also shows
         // the handler's throughput on its own.
-        let firstID = try await connection.query("""
+        let firstID = try await connection.query(
+            """
             WITH ins AS (
                 INSERT INTO marketplace_job (job_type, payload)
                 SELECT 'sell_offer.recalculate',
@@ -55,11 +59,13 @@ struct SellOfferRepricing: BenchSuite {
                   FROM generate_series(1, $1) g
                 RETURNING id)
             SELECT min(id) AS first FROM ins
-            """, [n]).first!.decode(Int64.self, "first")
+            """, [n]
+        ).first!.decode(Int64.self, "first")
         try await database.settle()
         context.progress("  first pricing: \(n) sell_offer.recalculate jobs")
-        let first = try await context.runner.drainQueued(processes: 1, concurrency: 100, jobs: n, fromID: firstID,
-                                                         label: "sell-offer-first")
+        let first = try await context.runner.drainQueued(
+            processes: 1, concurrency: 100, jobs: n, fromID: firstID,
+            label: "sell-offer-first")
         let priced = try await count(connection, "SELECT count(*) AS n FROM order_price WHERE status = 'complete'")
         let linked = try await count(connection, "SELECT count(*) AS n FROM order_price_sell_offer WHERE sell_offer_id = 'SO-A'")
         guard priced == n, linked == n else {
@@ -73,8 +79,10 @@ struct SellOfferRepricing: BenchSuite {
         // An idle worker on LISTEN, known to be up: it has run one no-op.
         let worker = try WorkerProcess(
             executable: context.runner.workerBinary,
-            arguments: ["run", "--concurrency", "100", "--database-url", database.conninfo, "--worker-id", "bench-repricing",
-                        "--log-level", "warning"] + context.claimAhead.arguments,
+            arguments: [
+                "run", "--concurrency", "100", "--database-url", database.conninfo, "--worker-id", "bench-repricing",
+                "--log-level", "warning",
+            ] + context.claimAhead.arguments,
             logFile: context.runner.logDirectory.appendingPathComponent("sell-offer-repricing.log"))
         defer { if worker.isRunning { worker.signal(SIGKILL) } }
         try await connection.execute("INSERT INTO marketplace_job (job_type) VALUES ('system.noop')")
@@ -83,20 +91,26 @@ struct SellOfferRepricing: BenchSuite {
         let cpuBefore = worker.cpuSeconds() ?? .nan
 
         context.progress("  tier UPDATE touching \(n) order prices")
-        guard let started = try await connection.query("""
-            UPDATE sell_offer_price_tier SET unit_price = 101.00 WHERE sell_offer_id = 'SO-A'
-            RETURNING statement_timestamp()::text AS at
-            """).first?.decode(String.self, "at") else { throw BenchError("the tier UPDATE matched no row") }
+        guard
+            let started = try await connection.query(
+                """
+                UPDATE sell_offer_price_tier SET unit_price = 101.00 WHERE sell_offer_id = 'SO-A'
+                RETURNING statement_timestamp()::text AS at
+                """
+            ).first?.decode(String.self, "at")
+        else { throw BenchError("the tier UPDATE matched no row") }
         let committed = try await connection.query("SELECT clock_timestamp()::text AS at").first!.decode(String.self, "at")
 
         let deadline = ContinuousClock.now + .seconds(600)
         while true {
             worker.sampleMemory()
-            let row = try await connection.query("""
+            let row = try await connection.query(
+                """
                 SELECT (SELECT count(*) FROM order_price WHERE calculated_at > $1::timestamptz) AS repriced,
                        (SELECT count(*) FROM marketplace_job
                          WHERE job_type = 'sell_offer.recalculate' AND state IN ('pending', 'running')) AS open
-                """, [started]).first!
+                """, [started]
+            ).first!
             if try row.decode(Int.self, "repriced") >= n, try row.decode(Int.self, "open") == 0 { break }
             guard worker.isRunning else { throw BenchError("re-pricing worker exited:\n\(worker.tail)") }
             guard ContinuousClock.now < deadline else { throw BenchError("re-pricing not finished within 600 s") }
@@ -106,25 +120,33 @@ struct SellOfferRepricing: BenchSuite {
         worker.signal(SIGTERM)
         try await WorkerProcess.waitForAll([worker], timeout: .seconds(60))
 
-        guard let row = try await connection.query("""
-            SELECT (SELECT count(*) FROM marketplace_job WHERE job_type = 'sell_offer.recalculate') AS jobs,
-                   (SELECT count(*) FROM marketplace_job WHERE job_type = 'sell_offer.recalculate' AND state <> 'done') AS not_done,
-                   (SELECT count(*) FROM order_price
-                     WHERE calculated_at > $1::timestamptz AND status = 'complete'
-                       AND sell_offer_prices -> 'SO-A' ->> 'unitPrice' = '101.00') AS repriced,
-                   (SELECT count(*) FROM order_price) AS rows,
-                   extract(epoch FROM $2::timestamptz - $1::timestamptz)::float8 AS update_seconds,
-                   extract(epoch FROM (SELECT max(calculated_at) FROM order_price) - $2::timestamptz)::float8 AS seconds,
-                   extract(epoch FROM (SELECT max(finished_at) FROM marketplace_job WHERE job_type = 'sell_offer.recalculate')
-                                      - $2::timestamptz)::float8 AS done_seconds
-            """, [started, committed]).first else { throw BenchError("no re-pricing result") }
-        let jobs = try row.decode(Int.self, "jobs"), notDone = try row.decode(Int.self, "not_done")
-        let repriced = try row.decode(Int.self, "repriced"), rows = try row.decode(Int.self, "rows")
+        guard
+            let row = try await connection.query(
+                """
+                SELECT (SELECT count(*) FROM marketplace_job WHERE job_type = 'sell_offer.recalculate') AS jobs,
+                       (SELECT count(*) FROM marketplace_job WHERE job_type = 'sell_offer.recalculate' AND state <> 'done') AS not_done,
+                       (SELECT count(*) FROM order_price
+                         WHERE calculated_at > $1::timestamptz AND status = 'complete'
+                           AND sell_offer_prices -> 'SO-A' ->> 'unitPrice' = '101.00') AS repriced,
+                       (SELECT count(*) FROM order_price) AS rows,
+                       extract(epoch FROM $2::timestamptz - $1::timestamptz)::float8 AS update_seconds,
+                       extract(epoch FROM (SELECT max(calculated_at) FROM order_price) - $2::timestamptz)::float8 AS seconds,
+                       extract(epoch FROM (SELECT max(finished_at) FROM marketplace_job WHERE job_type = 'sell_offer.recalculate')
+                                          - $2::timestamptz)::float8 AS done_seconds
+                """, [started, committed]
+            ).first
+        else { throw BenchError("no re-pricing result") }
+        let jobs = try row.decode(Int.self, "jobs")
+        let notDone = try row.decode(Int.self, "not_done")
+        let repriced = try row.decode(Int.self, "repriced")
+        let rows = try row.decode(Int.self, "rows")
         guard jobs == n, notDone == 0, repriced == n, rows == n else {
-            throw BenchError("re-pricing: \(jobs) jobs (\(notDone) not done), \(repriced) of \(rows) rows re-priced at 101.00, expected \(n)")
+            throw BenchError(
+                "re-pricing: \(jobs) jobs (\(notDone) not done), \(repriced) of \(rows) rows re-priced at 101.00, expected \(n)")
         }
         let updateSeconds = try row.decode(Double.self, "update_seconds")
-        let seconds = try row.decode(Double.self, "seconds"), doneSeconds = try row.decode(Double.self, "done_seconds")
+        let seconds = try row.decode(Double.self, "seconds")
+        let doneSeconds = try row.decode(Double.self, "done_seconds")
 
         let section = [
             "### Sell-offer re-pricing: one tier UPDATE touching \(Sample.rate(Double(n))) order prices (release worker, 1 process, concurrency 100)",
@@ -141,10 +163,16 @@ struct SellOfferRepricing: BenchSuite {
         // The target is for 10,000 order prices; a quick run uses fewer and is
         // judged against the bound scaled by the count.
         let bound = 2.0 * Double(n) / 10_000
-        let label = n == 10_000 ? Self.target
+        let label =
+            n == 10_000
+            ? Self.target
             : Self.target + " (this run: \(Sample.rate(Double(n))) order prices, bound scaled to \(Sample.decimal(bound, 2)) s)"
-        let result = TargetResult.check(issue: 8, label, measured: "\(Sample.decimal(seconds, 2)) s (UPDATE statement start → last row: \(Sample.decimal(seconds + updateSeconds, 2)) s)",
-                                        value: seconds, bound: bound, atLeast: false) { "\(Sample.decimal($0, 2)) s" }
+        let result = TargetResult.check(
+            issue: 8, label,
+            measured:
+                "\(Sample.decimal(seconds, 2)) s (UPDATE statement start → last row: \(Sample.decimal(seconds + updateSeconds, 2)) s)",
+            value: seconds, bound: bound, atLeast: false
+        ) { "\(Sample.decimal($0, 2)) s" }
         return SuiteOutcome(section: section, targets: [result])
     }
 
