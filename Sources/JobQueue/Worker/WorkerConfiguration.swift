@@ -65,7 +65,7 @@ public struct WorkerConfiguration: Sendable {
     }
 
     /// The default claim-ahead buffer (see README, `worker run`, for the measurement behind it).
-    public static let defaultPrefetch = 100
+    public static let defaultPrefetch = 200
 
     /// `host:pid`.
     public static func defaultWorkerID() -> String {
