@@ -32,6 +32,41 @@ import Testing
         return "\(total / 100)." + String(format: "%02d", total % 100)
     }
 
+    /// Through a real worker: 100 queued recalculations (99 valid, 1 with a
+    /// quantity of 0) are claimed together and run as one handler call: the 99
+    /// rows come from one transaction (one `calculated_at`), each total is
+    /// right, and only the invalid job fails.
+    @Test func aHundredQueuedRecalculationsRunAsOneCall() async throws {
+        let harness = try await SellOfferHarness.make("batchworker")
+        try await withTeardown(await harness.close()) { () async throws in
+            var cases: [(a: Int, b: Int, payment: String)] = []
+            for a in [1, 3, 9, 10, 12] { for b in 1...10 { for payment in ["PM-1", "PM-3"] { cases.append((a, b, payment)) } } }
+            cases.removeLast()
+            var jobs: [Int64] = []
+            for item in cases {
+                jobs.append(
+                    try await harness.enqueue(
+                        "sell_offer.recalculate", Self.payload(["SO-A": item.a, "SO-B": item.b], "BKK", item.payment)))
+            }
+            let bad = try await harness.enqueue("sell_offer.recalculate", Self.payload(["SO-A": 0]))
+            try await harness.drain(concurrency: 100)
+
+            let badJob = try await harness.job(bad)
+            #expect(badJob.state == "failed")
+            #expect(badJob.error?.contains("sellOfferQuantities.SO-A: quantity must be a positive whole number, got 0") == true)
+            for id in jobs { #expect(try await harness.job(id).state == "done") }
+            let ids = try await harness.orderPriceIDs(
+                cases.map { .example(["SO-A": $0.a, "SO-B": $0.b], "BKK", "DM-1", $0.payment) })
+            var calculatedAt: Set<String> = []
+            for (index, item) in cases.enumerated() {
+                let row = try #require(try await harness.orderPrice(ids[index]))
+                #expect(row["total"] == Self.expectedTotal(a: item.a, b: item.b, payment: item.payment))
+                calculatedAt.insert(row["calculated_at"] ?? "")
+            }
+            #expect(calculatedAt.count == 1, "the 99 rows were written by \(calculatedAt.count) transactions")
+        }
+    }
+
     /// A batch of 100 gives 100 correct rows, written by one statement (one
     /// transaction: every row has the same calculated_at), with the handler's
     /// TTL, their offer links, and a result per job.

@@ -50,10 +50,10 @@ struct SellOfferHarness {
     }
 
     /// Runs a worker until no job is due and none runs.
-    func drain() async throws {
+    func drain(concurrency: Int = 4) async throws {
         let worker = Worker(
             configuration: WorkerConfiguration(
-                database: database.configuration, concurrency: 4, exitWhenIdle: true,
+                database: database.configuration, concurrency: concurrency, exitWhenIdle: true,
                 pollInterval: .milliseconds(200), retryPolicy: .standard),
             registry: Self.registry,
             logger: Logger(label: "sell-offers-test") { _ in SwiftLogNoOpLogHandler() })
