@@ -58,7 +58,8 @@ struct AmazonFeedCommand: AsyncParsableCommand {
                     ["MSG", "SKU", "TYPE", "ROW", "SEVERITY", "CODE", "MESSAGE"],
                     report.issues.map {
                         [
-                            $0.messageId.map(String.init) ?? "-", $0.sku ?? "-", $0.syncType ?? "-", $0.status ?? "-", $0.severity,
+                            $0.messageId.map(String.init) ?? "-", $0.sku ?? "-", $0.syncType ?? "-", $0.status ?? "-",
+                            $0.severity,
                             $0.code ?? "", ($0.attributeName.map { "[\($0)] " } ?? "") + $0.message,
                         ]
                     }, maxWidth: 100))

@@ -37,13 +37,16 @@ struct AmazonStatusCommand: AsyncParsableCommand {
         } else {
             let statuses = ["New", "Success", "Failure"]
             var rows = types.map { type in
-                [type] + statuses.map { status in
-                    String(report.counts.first { $0.syncType == type && $0.status == status }?.count ?? 0)
-                }
+                [type]
+                    + statuses.map { status in
+                        String(report.counts.first { $0.syncType == type && $0.status == status }?.count ?? 0)
+                    }
             }
-            rows.append(["total"] + statuses.map { status in
-                String(report.counts.filter { $0.status == status }.reduce(0) { $0 + $1.count })
-            })
+            rows.append(
+                ["total"]
+                    + statuses.map { status in
+                        String(report.counts.filter { $0.status == status }.reduce(0) { $0 + $1.count })
+                    })
             lines.append(Output.table(["SYNC TYPE", "NEW", "SUCCESS", "FAILURE"], rows))
         }
         lines.append("")
@@ -51,16 +54,18 @@ struct AmazonStatusCommand: AsyncParsableCommand {
             lines.append("no feeds yet")
         } else {
             lines.append("latest feeds:")
-            lines.append(Output.table(["FEED ID", "STATUS", "MESSAGES", "ACCEPTED", "INVALID", "ERRORS", "WARNINGS", "CREATED", "NOTE"],
-                report.feeds.map { feed in
-                    [
-                        feed.amazonFeedId ?? "(row \(feed.id))", feed.processingStatus, String(feed.messageCount),
-                        feed.summary.map { String($0.messagesAccepted) } ?? "-",
-                        feed.summary.map { String($0.messagesInvalid) } ?? "-",
-                        feed.summary.map { String($0.errors) } ?? "-", feed.summary.map { String($0.warnings) } ?? "-",
-                        Output.timestamp(feed.createdAt), feed.error ?? "",
-                    ]
-                }))
+            lines.append(
+                Output.table(
+                    ["FEED ID", "STATUS", "MESSAGES", "ACCEPTED", "INVALID", "ERRORS", "WARNINGS", "CREATED", "NOTE"],
+                    report.feeds.map { feed in
+                        [
+                            feed.amazonFeedId ?? "(row \(feed.id))", feed.processingStatus, String(feed.messageCount),
+                            feed.summary.map { String($0.messagesAccepted) } ?? "-",
+                            feed.summary.map { String($0.messagesInvalid) } ?? "-",
+                            feed.summary.map { String($0.errors) } ?? "-", feed.summary.map { String($0.warnings) } ?? "-",
+                            Output.timestamp(feed.createdAt), feed.error ?? "",
+                        ]
+                    }))
         }
         lines.append("")
         if report.failureCount == 0 {
@@ -72,7 +77,8 @@ struct AmazonStatusCommand: AsyncParsableCommand {
         if !report.needsPerson.isEmpty {
             lines.append("")
             lines.append("NEEDS A PERSON: failed deletes are tried once only; remove these listings by hand in Seller Central:")
-            lines.append(Output.table(["SKU", "TYPE", "FEED", "AT", "MESSAGE"], report.needsPerson.map(failureRow), maxWidth: 100))
+            lines.append(
+                Output.table(["SKU", "TYPE", "FEED", "AT", "MESSAGE"], report.needsPerson.map(failureRow), maxWidth: 100))
         }
         return lines.joined(separator: "\n")
     }

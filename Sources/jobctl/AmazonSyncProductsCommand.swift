@@ -115,7 +115,8 @@ struct AmazonSyncProductsCommand: AsyncParsableCommand {
         if let result = output.result {
             lines.append(
                 "transformed \(result.transform.operations) operation(s) into \(result.transform.syncRows) sync row(s); "
-                    + "submitted \(result.feeds.count) feed(s) with \(result.messages) message(s); \(result.rejected) row(s) not sendable")
+                    + "submitted \(result.feeds.count) feed(s) with \(result.messages) message(s); \(result.rejected) row(s) not sendable"
+            )
         }
         if let error = output.error { lines.append("error: \(error)") }
         for feed in output.feeds {

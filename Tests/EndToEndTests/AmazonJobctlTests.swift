@@ -90,7 +90,9 @@ struct AmazonJobctlTests {
             #expect(forced.status == 0, "\(forced.output)")
             let id = try #require(try json(forced.output)["id"] as? Int)
             let again = try await h.jobctl(["amazon", "sync-products", String(automatic), "--force"])
-            #expect(again.status == 0 && again.output.trimmingCharacters(in: .whitespacesAndNewlines) == String(id), "\(again.output)")
+            #expect(
+                again.status == 0 && again.output.trimmingCharacters(in: .whitespacesAndNewlines) == String(id), "\(again.output)"
+            )
             #expect(
                 try await h.count(
                     """
@@ -298,7 +300,8 @@ struct AmazonJobctlTests {
     func settle(_ h: EndToEndHarness) async throws {
         let settled = try await eventually(timeout: .seconds(90), every: .milliseconds(100)) {
             try await h.count(
-                "SELECT count(*) AS n FROM marketplace_job WHERE job_type LIKE 'amazon.%' AND state IN ('pending', 'running')") == 0
+                "SELECT count(*) AS n FROM marketplace_job WHERE job_type LIKE 'amazon.%' AND state IN ('pending', 'running')")
+                == 0
         }
         #expect(settled, "the Amazon jobs did not settle")
         let failed = try await h.connection.query("SELECT job_type, error FROM marketplace_job WHERE state = 'failed'").rows

@@ -24,7 +24,11 @@ extension AmazonAdmin {
                 AmazonStatusReport.Count(
                     syncType: try $0.decode(String.self, "sync_type"), status: try $0.decode(String.self, "sync_status"),
                     count: try $0.decode(Int.self, "n"))
-            }.sorted { (Self.typeOrder($0.syncType), Self.statusOrder($0.status)) < (Self.typeOrder($1.syncType), Self.statusOrder($1.status)) }
+            }.sorted {
+                (Self.typeOrder($0.syncType), Self.statusOrder($0.status)) < (
+                    Self.typeOrder($1.syncType), Self.statusOrder($1.status)
+                )
+            }
             let feeds = try await connection.query(
                 "SELECT \(Self.feedColumns) FROM amazon_feed WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
                 [account.id, feedLimit]
