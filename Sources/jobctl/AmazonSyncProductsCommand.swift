@@ -9,10 +9,9 @@ struct AmazonSyncProductsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync-products",
         abstract: "Enqueue amazon.catalog_sync for the account (\"Synchronize all products\") and print the job id.",
-        discussion: """
-            A pending sync of the account is reused (unique key amazon.catalog_sync:<id>). Feeds settle in
-            amazon.feed_status jobs; --wait follows the sync and those jobs.
-            """)
+        discussion:
+            "A pending sync of the account is reused (unique key amazon.catalog_sync:<id>). Feeds settle in amazon.feed_status jobs; --wait follows the sync and those jobs."
+    )
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The Amazon account: id or name.") var account: String
     @Flag(help: "First write a create operation for every listed product and template, so everything is sent again.")
