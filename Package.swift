@@ -98,6 +98,7 @@ let package = Package(
                 "Postgres",
                 "Zortout",
                 "SellOffers",
+                "Amazon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

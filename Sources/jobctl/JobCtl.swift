@@ -20,6 +20,7 @@ struct JobCtl: AsyncParsableCommand {
             SchedulesCommand.self,
             NotificationsCommand.self,
             ZortoutCommand.self,
+            AmazonCommand.self,
         ]
     )
 }

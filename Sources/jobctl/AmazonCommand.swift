@@ -1,0 +1,29 @@
+import Amazon
+import ArgumentParser
+import Postgres
+import WorkerCLI
+
+/// `jobctl amazon …`: the seed's Amazon "Integration UI" (the "Synchronize all
+/// products" button and the product tab). Thin: `AmazonAdmin` holds the SQL.
+struct AmazonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "amazon",
+        abstract: "Amazon account actions: synchronize products, the product tab, one feed and its issues.",
+        subcommands: [AmazonSyncProductsCommand.self, AmazonStatusCommand.self, AmazonFeedCommand.self]
+    )
+}
+
+extension DatabaseOptions {
+    /// Runs `body` with the Amazon admin over a one-connection pool, closed afterwards.
+    func amazon<T: Sendable>(_ body: (AmazonAdmin) async throws -> T) async throws -> T {
+        let pool = PostgresPool(configuration: configuration(applicationName: "jobctl"), maxConnections: 1)
+        do {
+            let value = try await body(AmazonAdmin(database: pool))
+            await pool.close()
+            return value
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+}
