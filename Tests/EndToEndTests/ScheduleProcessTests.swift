@@ -39,9 +39,18 @@ struct ScheduleProcessTests {
     func threeProcessesExactlyOncePerSlot() async throws {
         let h = try await EndToEndHarness.make("sched3")
         let account = try await automaticAccount(h)
-        // Two system schedules and one account schedule; the first slot in 3 s, time for the processes to start.
+        // The processes start first (a loaded machine can take seconds to start
+        // three), then the schedules get their first slot 2 s after all are up.
+        let names = ["w1", "w2", "w3"]
+        let processes = try names.map { try h.worker(["--worker-id", $0, "--lease", "2", "--concurrency", "4"]) }
+        let workers = Dictionary(uniqueKeysWithValues: zip(names, processes))
+        #expect(
+            try await eventually(timeout: .seconds(60)) {
+                processes.allSatisfy { $0.output.contains("worker starting") }
+            }, "\(processes.map { $0.output.suffix(800) })")
+        // Two system schedules and one account schedule.
         let t0 = try #require(
-            try await h.connection.query("SELECT date_trunc('second', now()) + interval '3 seconds' AS t").first
+            try await h.connection.query("SELECT date_trunc('second', now()) + interval '2 seconds' AS t").first
         )
         .decode(Date.self, "t")
         let ids = try await h.connection.query(
@@ -52,9 +61,6 @@ struct ScheduleProcessTests {
             RETURNING id
             """, [t0, account]
         ).rows.map { try $0.decode(Int64.self, "id") }
-        let names = ["w1", "w2", "w3"]
-        let processes = try names.map { try h.worker(["--worker-id", $0, "--lease", "2", "--concurrency", "4"]) }
-        let workers = Dictionary(uniqueKeysWithValues: zip(names, processes))
         try await withTeardown(await h.finish(processes)) { () async throws in
 
             // After the third slot, kill -9 whichever process enqueued the latest run.
