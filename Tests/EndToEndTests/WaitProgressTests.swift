@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// `jobctl zortout pull … --wait` follows a 10,000-product pull (20 pages)
-/// against the Zortout simulator, slowed to a quarter second per request so
+/// against the Zortout simulator, slowed to 200 ms per request so
 /// the pull lasts a few seconds: on a pseudo-terminal it redraws one progress
 /// line in place, through a pipe it prints plain lines.
 @Suite struct WaitProgressTests {
@@ -38,7 +38,7 @@ import Testing
         let h = try await EndToEndHarness.make("waitprogress")
         let catalogue = ZortoutCatalogue.seeded(size: 10_000)
         let simulator = try await ZortoutSimulator.start(
-            catalogue: catalogue, credentials: Self.credentials, faults: ZortoutFaults(delayMilliseconds: 250))
+            catalogue: catalogue, credentials: Self.credentials, faults: ZortoutFaults(delayMilliseconds: 200))
         let worker = try h.worker(["--concurrency", "2"])
         try await withTeardown(await Self.stop(simulator, then: h, worker)) { () async throws in
             let account = try await Self.setUp(h, simulator: simulator, catalogue: catalogue)

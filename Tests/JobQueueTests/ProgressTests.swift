@@ -14,16 +14,20 @@ import Testing
     /// the tests see each write the worker made and when.
     static func logProgress(_ h: WorkerHarness) async throws {
         try await h.connection.execute(
+            "CREATE TABLE progress_log (job_id bigint, attempt int, progress jsonb, at timestamptz DEFAULT clock_timestamp())")
+        try await h.connection.execute(
             """
-            CREATE TABLE progress_log (job_id bigint, attempt int, progress jsonb, at timestamptz DEFAULT clock_timestamp());
             CREATE FUNCTION log_progress() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 INSERT INTO progress_log (job_id, attempt, progress) VALUES (NEW.id, NEW.attempts, NEW.progress);
                 RETURN NULL;
-            END $$;
+            END $$
+            """)
+        try await h.connection.execute(
+            """
             CREATE TRIGGER log_progress AFTER UPDATE OF progress ON marketplace_job FOR EACH ROW
                 WHEN (NEW.progress IS NOT NULL AND NEW.progress IS DISTINCT FROM OLD.progress)
-                EXECUTE FUNCTION log_progress();
+                EXECUTE FUNCTION log_progress()
             """)
     }
 
@@ -72,7 +76,8 @@ import Testing
             // second after it, and the final flush. Never one per report.
             #expect(writes.count >= 3, "expected several throttled writes, got \(writes.map(\.progress.text))")
             #expect(writes.count < 20, "the reports were not throttled: \(writes.count) writes")
-            #expect(writes.first?.progress.done == 1, "the first report is written at once")
+            // The first report (50 ms in) is written at once, not a second later.
+            #expect((writes.first?.progress.done ?? 99) <= 3, "the first write came late: \(writes.map(\.progress.text))")
             #expect(writes.last?.progress == JobProgress(done: 60, total: 60, phase: "steps"))
             let dones = writes.compactMap(\.progress.done)
             #expect(dones == dones.sorted() && Set(dones).count == dones.count, "writes went backwards: \(dones)")
@@ -110,7 +115,7 @@ import Testing
         }
     }
 
-    @Test("writes are guarded on state, worker and attempt; a burst is one write and one flush")
+    @Test("writes are guarded on state, worker and attempt; a burst is coalesced")
     func guardedAndCoalesced() async throws {
         let h = try await WorkerHarness.make("progressguard")
         let pool = h.db.pool(size: 2)
@@ -129,14 +134,16 @@ import Testing
                     #expect(try await h.job(id)["progress"] == nil, "\(worker) attempt \(attempt) wrote the row")
                 }
 
-                // The owner: 100 reports in a burst are the leading write plus the final flush.
+                // The owner: 100 reports in a burst are at most the leading write
+                // (which takes the latest value when its task runs) and the final flush.
                 let owner = ProgressReporter(jobID: id, workerID: "me", attempt: 1, database: pool, logger: log)
                 for step in 1...100 { owner.report(JobProgress(done: step, total: 100, phase: "burst")) }
                 await owner.finish()
-                #expect(owner.writeCount == 2)
+                let writes = owner.writeCount
+                #expect((1...2).contains(writes), "100 reports in a burst made \(writes) writes")
                 #expect(JobProgress.decode(try await h.job(id)["progress"]) == JobProgress(done: 100, total: 100, phase: "burst"))
                 owner.report(JobProgress(done: 1, total: 100))
-                #expect(owner.writeCount == 2, "a report after finish() started a write")
+                #expect(owner.writeCount == writes, "a report after finish() started a write")
 
                 // A job that is no longer running (done, cancelled) keeps its value.
                 try await h.connection.execute("UPDATE marketplace_job SET state = 'done' WHERE id = $1", [id])
@@ -161,7 +168,8 @@ import Testing
             reporter.report(JobProgress(done: 1))
             reporter.report(JobProgress(done: 2))
             await reporter.finish()
-            #expect(reporter.writeCount == 2)
+            // Both reports were tried (one write, or the leading write and the flush) and dropped.
+            #expect((1...2).contains(reporter.writeCount))
             await unreachable.close()
         }
     }
