@@ -8,8 +8,8 @@ import Synchronization
 /// the database.
 ///
 /// The rule: the first report is written at once; reports that come within
-/// `interval` (1 s) of the last write are coalesced, and the latest of them is
-/// written when that interval ends. So a job gets at most one progress write
+/// `interval` (1 s) of the end of the last write are coalesced, and the latest
+/// of them is written when that interval ends. So a job gets at most one progress write
 /// per interval, and no value is lost for good: `finish()` (called by the
 /// worker when the handler returns or throws, before the outcome is written)
 /// writes a value still held back, so the row ends with the last value the
@@ -39,7 +39,9 @@ public final class ProgressReporter: Sendable {
         var latest: JobProgress?
         /// The value of the latest write that succeeded.
         var written: JobProgress?
-        /// When the latest write began: the throttle's clock.
+        /// When the latest write ended: the throttle's clock. Counting from
+        /// the end, not the start, keeps writes an interval apart at the
+        /// server too, even when one waited for a pool connection.
         var lastWrite: ContinuousClock.Instant?
         /// The task writing, or waiting out the interval to write.
         var writer: Task<Void, Never>?
@@ -119,13 +121,13 @@ public final class ProgressReporter: Sendable {
                     return nil
                 }
                 state.latest = nil
-                state.lastWrite = .now
                 state.writes += 1
                 return value
             }
             guard let next else { return }
             // Its own task: `finish` cancelling this writer must not cancel the query.
             await Task { [self] in await write(next) }.value
+            state.withLock { $0.lastWrite = .now }
         }
     }
 
