@@ -103,6 +103,9 @@ public struct PullStockJob: JobHandler {
             run.pages += 1
             let items = filter.map { wanted in result.items.filter { $0.sku.map(wanted.contains) ?? false } } ?? result.items
             try await run.apply(items)
+            // Pages pulled and written, of the pages Zortout's count implies (the worker throttles the writes).
+            context.progress(
+                done: run.pages, total: result.count.map { max(run.pages, ($0 + pageSize - 1) / pageSize) }, phase: "pages")
             logger.debug(
                 "zortout page written",
                 metadata: [
@@ -127,7 +130,7 @@ public struct PullStockJob: JobHandler {
         run: inout PullRun, context: JobContext
     ) async throws {
         var found: [ZortoutProduct] = []
-        for sku in skus {
+        for (index, sku) in skus.enumerated() {
             var page = 1
             var received = 0
             while true {
@@ -138,6 +141,7 @@ public struct PullStockJob: JobHandler {
                 if result.items.count < pageSize || received >= (result.count ?? Int.max) || page >= Self.maxPages { break }
                 page += 1
             }
+            context.progress(done: index + 1, total: skus.count, phase: "SKUs searched")
         }
         var start = 0
         repeat {

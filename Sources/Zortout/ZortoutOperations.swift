@@ -107,12 +107,14 @@ public struct ZortoutOperations: Sendable {
     public typealias JobOutcome = JobAdmin.FinishedJob
 
     /// Follows the job until it is done, failed or cancelled (nil = `timeout`
-    /// passed first), through `JobAdmin.waitForJob`.
-    public func waitForJob(id: Int64, timeout: Duration, every interval: Duration = .milliseconds(250)) async throws
-        -> JobOutcome?
-    {
+    /// passed first), through `JobAdmin.waitForJob`; `observe` sees each poll
+    /// of the unfinished job (its progress, for a live line).
+    public func waitForJob(
+        id: Int64, timeout: Duration, every interval: Duration = .milliseconds(250),
+        observe: (@Sendable (JobAdmin.WaitingJob) -> Void)? = nil
+    ) async throws -> JobOutcome? {
         try await database.withConnection {
-            try await JobAdmin(connection: $0).waitForJob(id: id, timeout: timeout, every: interval)
+            try await JobAdmin(connection: $0).waitForJob(id: id, timeout: timeout, every: interval, observe: observe)
         }
     }
 

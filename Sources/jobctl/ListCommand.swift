@@ -40,17 +40,24 @@ struct ListCommand: AsyncParsableCommand {
                 return
             }
             let now = Date()
-            print(
-                Output.table(
-                    ["ID", "TYPE", "STATE", "TRIES", "ACCOUNT", "NEXT RUN", "ERROR"],
-                    jobs.map { job in
-                        [
-                            String(job.id), job.jobType, job.state, "\(job.attempts)/\(job.maxAttempts)",
-                            job.accountID.map(String.init) ?? "-",
-                            job.state == "pending" ? Output.relative(job.nextRunAt, now: now) : "-",
-                            job.error ?? "",
-                        ]
-                    }))
+            // The percentage column appears only when some listed job has a total to measure against.
+            let showsProgress = jobs.contains { $0.progress?.percent != nil }
+            var headers = ["ID", "TYPE", "STATE", "TRIES", "ACCOUNT", "NEXT RUN", "ERROR"]
+            if showsProgress { headers.insert("DONE", at: 3) }
+            let rows = jobs.map { job -> [String] in
+                var row: [String] = [
+                    String(job.id), job.jobType, job.state, "\(job.attempts)/\(job.maxAttempts)",
+                    job.accountID.map(String.init) ?? "-",
+                    job.state == "pending" ? Output.relative(job.nextRunAt, now: now) : "-",
+                    job.error ?? "",
+                ]
+                if showsProgress {
+                    let percent: String = job.progress?.percent.map { "\($0)%" } ?? "-"
+                    row.insert(percent, at: 3)
+                }
+                return row
+            }
+            print(Output.table(headers, rows))
         }
     }
 }

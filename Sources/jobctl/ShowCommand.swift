@@ -46,6 +46,7 @@ struct ShowCommand: AsyncParsableCommand {
             fields.append(("worker", s.lockedBy ?? "-"))
             fields.append(("lease until", Output.timestamp(job.lockedUntil)))
         }
+        if let progress = s.progress { fields.append(("progress", progress.text)) }
         if let key = job.uniqueKey { fields.append(("unique key", key)) }
         let width = fields.map(\.0.count).max() ?? 0
         for (label, value) in fields {

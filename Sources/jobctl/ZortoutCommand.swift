@@ -115,13 +115,17 @@ struct ZortoutPullCommand: AsyncParsableCommand {
                 throw JobctlError.badInput("--warehouse: give a warehouse code, e.g. --warehouse ODS001")
             }
             guard timeout > 0 else { throw JobctlError.badInput("--timeout must be positive") }
+            let printer: WaitProgressPrinter? = json ? nil : WaitProgressPrinter()
             let (id, outcome) = try await database.zortout { operations in
                 let account = try await operations.account(account)
                 try account.requireManualMode(force: force, command: "pull")
                 let id = try await operations.enqueuePull(account: account, warehouseCode: warehouse, skus: skus)
                 if !wait { return (id, nil as ZortoutOperations.JobOutcome?) }
                 if !json { print("job \(id) enqueued; waiting for a worker…") }
-                guard let outcome = try await operations.waitForJob(id: id, timeout: .milliseconds(Int(timeout * 1000))) else {
+                let finished = try await operations.waitForJob(
+                    id: id, timeout: .milliseconds(Int(timeout * 1000)), observe: printer?.observer)
+                printer?.end()
+                guard let outcome = finished else {
                     throw JobctlError(
                         message: "job \(id) did not finish within \(Int(timeout)) s (is a worker running?)",
                         code: JobctlExit.failure)

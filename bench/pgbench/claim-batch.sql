@@ -10,7 +10,8 @@ WITH next AS (
 ), claimed AS (
     UPDATE marketplace_job j
        SET state = 'running', attempts = j.attempts + 1, locked_by = 'pgbench',
-           locked_until = now() + interval '30 seconds', started_at = NULL, updated_at = now()
+           locked_until = now() + interval '30 seconds', started_at = NULL, updated_at = now(),
+           progress = NULL
       FROM next
      WHERE j.id = next.id
     RETURNING j.id

@@ -51,6 +51,8 @@ public struct FeedStatusJob: JobHandler {
         }
         let client = AmazonJobSupport.client(account, context)
         let feed = try await AmazonJobSupport.call { () async throws(AmazonError) in try await client.getFeed(payload.feedID) }
+        // Amazon's processing status is the job's phase: `jobctl show` tells a queued feed from one in progress.
+        context.progress(phase: feed.processingStatus.rawValue)
         switch feed.processingStatus {
         case .inQueue, .inProgress:
             try await store.recordPoll(feed: row.id, status: feed.processingStatus.rawValue)

@@ -85,13 +85,15 @@ public struct JobAdmin: Sendable {
         public var finishedAt: Date?
         public var error: String?
         public var lockedBy: String?
+        /// How far the latest attempt got (migration 0008), if its handler reports it.
+        public var progress: JobProgress? = nil
     }
 
     public func list(state: JobState?, jobType: String?, limit: Int) async throws -> [Summary] {
         let rows = try await connection.query(
             """
             SELECT id, name, job_type, state, account_id, priority, attempts, max_attempts, next_run_at,
-                   created_at, finished_at, error, locked_by
+                   created_at, finished_at, error, locked_by, progress::text AS progress
               FROM marketplace_job
              WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR job_type = $2)
              ORDER BY id DESC
@@ -105,7 +107,7 @@ public struct JobAdmin: Sendable {
                 priority: try row.decode(Int.self, "priority"), attempts: try row.decode(Int.self, "attempts"),
                 maxAttempts: try row.decode(Int.self, "max_attempts"), nextRunAt: try row.decode(Date.self, "next_run_at"),
                 createdAt: try row.decode(Date.self, "created_at"), finishedAt: try row.decode(Date?.self, "finished_at"),
-                error: row["error"], lockedBy: row["locked_by"])
+                error: row["error"], lockedBy: row["locked_by"], progress: JobProgress.decode(row["progress"]))
         }
     }
 
@@ -136,7 +138,8 @@ public struct JobAdmin: Sendable {
                 """
                 SELECT j.id, j.name, j.job_type, j.state, j.account_id, j.priority, j.attempts, j.max_attempts, j.next_run_at,
                        j.created_at, j.finished_at, j.error, j.locked_by, j.locked_until, j.started_at, j.updated_at, j.unique_key,
-                       j.payload::text AS payload, j.result::text AS result, j.errors::text AS errors, a.name AS account_name
+                       j.payload::text AS payload, j.result::text AS result, j.errors::text AS errors, a.name AS account_name,
+                       j.progress::text AS progress
                   FROM marketplace_job j LEFT JOIN marketplace_account a ON a.id = j.account_id
                  WHERE j.id = $1
                 """, [id]
@@ -150,7 +153,7 @@ public struct JobAdmin: Sendable {
             priority: try row.decode(Int.self, "priority"), attempts: try row.decode(Int.self, "attempts"),
             maxAttempts: try row.decode(Int.self, "max_attempts"), nextRunAt: try row.decode(Date.self, "next_run_at"),
             createdAt: try row.decode(Date.self, "created_at"), finishedAt: try row.decode(Date?.self, "finished_at"),
-            error: row["error"], lockedBy: row["locked_by"])
+            error: row["error"], lockedBy: row["locked_by"], progress: JobProgress.decode(row["progress"]))
         let history = (try? JSONDecoder().decode([HistoryEntry].self, from: Data((row["errors"] ?? "[]").utf8))) ?? []
         return Detail(
             summary: summary, accountName: row["account_name"], payload: row["payload"] ?? "{}",

@@ -19,10 +19,14 @@ public struct JobContext: Sendable {
     public let logger: Logger
     public let http: any HTTPClient
     public let now: @Sendable () -> Date
+    /// Writes `progress(done:total:phase:)` to the job's row; nil (tests,
+    /// batch handlers) makes progress reports no-ops.
+    public let progressReporter: ProgressReporter?
 
     public init(
         jobID: Int64, jobType: String, attempt: Int, maxAttempts: Int, account: MarketplaceAccount?,
-        database: PostgresPool, logger: Logger, http: any HTTPClient, now: @escaping @Sendable () -> Date = Date.init
+        database: PostgresPool, logger: Logger, http: any HTTPClient, now: @escaping @Sendable () -> Date = Date.init,
+        progressReporter: ProgressReporter? = nil
     ) {
         self.jobID = jobID
         self.jobType = jobType
@@ -33,6 +37,17 @@ public struct JobContext: Sendable {
         self.logger = logger
         self.http = http
         self.now = now
+        self.progressReporter = progressReporter
+    }
+
+    /// Tells operators how far the job got: `jobctl show`, `jobctl list` (a
+    /// percentage when `total` is known) and `--wait` show it. Call it as often
+    /// as you like (after every page, say): it returns at once, and the worker
+    /// writes the row at most once a second, the last value always included.
+    /// A failed write is logged at debug and never fails the job. Each key is
+    /// optional; a new attempt starts with no progress.
+    public func progress(done: Int? = nil, total: Int? = nil, phase: String? = nil) {
+        progressReporter?.report(JobProgress(done: done, total: total, phase: phase))
     }
 
     /// The account, or a permanent error telling the operator to set `account_id`.

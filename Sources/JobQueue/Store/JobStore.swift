@@ -16,7 +16,8 @@ struct JobStore: Sendable {
     /// partial index `marketplace_job_claimable` means only pending rows are read.
     /// `started_at` is cleared: a claimed job may wait in the worker's buffer
     /// (claim-ahead) before its handler starts, and the completion write or
-    /// the heartbeat records the real start.
+    /// the heartbeat records the real start. `progress` is cleared: a new
+    /// attempt starts over (migration 0008).
     static let claimSQL = """
         WITH next AS (
             SELECT id FROM marketplace_job
@@ -28,7 +29,8 @@ struct JobStore: Sendable {
         )
         UPDATE marketplace_job j
            SET state = 'running', attempts = j.attempts + 1, locked_by = $2,
-               locked_until = now() + make_interval(secs => $4), started_at = NULL, updated_at = now()
+               locked_until = now() + make_interval(secs => $4), started_at = NULL, updated_at = now(),
+               progress = NULL
           FROM next
          WHERE j.id = next.id
         RETURNING j.id, j.job_type, j.name, j.account_id, j.payload::text AS payload, j.attempts, j.max_attempts

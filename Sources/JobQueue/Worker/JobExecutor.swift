@@ -15,6 +15,8 @@ struct JobExecutor: Sendable {
     let running: RunningJobs
     let retryPolicy: RetryPolicy
     let timeoutOverrides: [String: Duration]
+    /// This worker's `locked_by`: the guard of its progress writes.
+    let workerID: String
 
     /// An attempt's time limit: `--timeout` override, else the handler's own.
     func timeout(for jobType: String) -> Duration {
@@ -48,10 +50,11 @@ struct JobExecutor: Sendable {
         let secrets = prepared.account?.credentials.secretValues ?? []
         let context = JobContext(
             jobID: job.id, jobType: job.jobType, attempt: job.attempt, maxAttempts: job.maxAttempts,
-            account: prepared.account, database: handlerPool, logger: log, http: http)
+            account: prepared.account, database: handlerPool, logger: log, http: http,
+            progressReporter: progressReporter(for: job, handlerPool: handlerPool, log: log))
         log.debug("job started")
         do {
-            let result = try await prepared.handler.run(payload: job.payload, context: context)
+            let result = try await runReportingProgress(prepared.handler, payload: job.payload, context: context)
             return report(.done(result: result), job: job, log: log, started: started, secrets: secrets)
         } catch is CancellationError where Task.isCancelled && running.stopReason(id: job.id) != .timedOut {
             // Stopped from outside (operator, lost lease, shutdown); the

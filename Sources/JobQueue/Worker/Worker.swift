@@ -96,7 +96,8 @@ public final class Worker: Service {
         }
         let executor = JobExecutor(
             registry: registry, http: http, logger: logger, counters: counters, running: running,
-            retryPolicy: configuration.retryPolicy, timeoutOverrides: configuration.timeoutOverrides)
+            retryPolicy: configuration.retryPolicy, timeoutOverrides: configuration.timeoutOverrides,
+            workerID: configuration.workerID)
         let keeper = Task { [self] in
             await LeaseKeeper(
                 store: store, running: running, mailbox: mailbox, counters: counters,
