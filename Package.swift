@@ -111,6 +111,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
+                "Amazon",
                 "JobQueue",
                 "Postgres",
                 "WorkerCLI",
