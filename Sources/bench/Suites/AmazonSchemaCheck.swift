@@ -31,9 +31,7 @@ enum AmazonSchemaCheck {
         let file = logDirectory.appendingPathComponent("amazon-feed-\(UUID().uuidString).json")
         try document.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let (status, output) = try run([
-            "-c", "import jsonschema; print(jsonschema.__version__) if hasattr(jsonschema, '__version__') else print('?')",
-        ])
+        let (status, output) = try run(["-c", "import importlib.metadata as m; print(m.version('jsonschema'))"])
         let version = status == 0 ? output.trimmingCharacters(in: .whitespacesAndNewlines) : "?"
         let (checked, findings) = try run(["-c", script, schemaPath, file.path])
         let lines = findings.split(separator: "\n").map(String.init)
