@@ -29,8 +29,9 @@ extension Optional: PostgresBindable where Wrapped: PostgresBindable {
 extension Array: PostgresBindable where Element: PostgresBindable {
     /// An array literal with every element quoted, which is valid for any element type.
     /// Written as UTF-8 bytes: `"` and `\` are single bytes that no multi-byte
-    /// sequence contains, and walking bytes instead of Characters (grapheme
-    /// breaking) made 50,000 JSON documents bind in milliseconds instead of a second.
+    /// sequence contains. Walking Characters (grapheme breaking) instead was a
+    /// third of the Amazon transform's CPU in release (about 1.2 s for its
+    /// 100,000 operations' JSON), and it left a `"` followed by a combining mark unescaped.
     public var postgresText: String? {
         var bytes: [UInt8] = [UInt8(ascii: "{")]
         for (index, element) in enumerated() {

@@ -111,7 +111,7 @@ struct AmazonEndToEnd: BenchSuite {
         try await connection.execute(
             """
             SELECT marketplace_enqueue('amazon.catalog_sync', '{"first_poll_seconds": 0.1, "poll_seconds": 0.1}',
-                                       account_id => $1, unique_key => 'amazon.catalog_sync:' || $1::text)
+                                       account_id => $1::bigint, unique_key => 'amazon.catalog_sync:' || $1::bigint::text)
             """, [account])
         let expected = Self.products * 4
         let deadline = ContinuousClock.now + .seconds(300)
