@@ -112,6 +112,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
+                "Amazon",
                 "JobQueue",
                 "Postgres",
                 "WorkerCLI",

@@ -28,22 +28,27 @@ extension Optional: PostgresBindable where Wrapped: PostgresBindable {
 
 extension Array: PostgresBindable where Element: PostgresBindable {
     /// An array literal with every element quoted, which is valid for any element type.
+    /// Written as UTF-8 bytes: `"` and `\` are single bytes that no multi-byte
+    /// sequence contains. Walking Characters (grapheme breaking) instead was a
+    /// third of the Amazon transform's CPU in release (about 1.2 s for its
+    /// 100,000 operations' JSON), and it left a `"` followed by a combining mark unescaped.
     public var postgresText: String? {
-        var text = "{"
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
         for (index, element) in enumerated() {
-            if index > 0 { text += "," }
-            if let value = element.postgresText {
-                text += "\""
-                for character in value {
-                    if character == "\"" || character == "\\" { text += "\\" }
-                    text.append(character)
-                }
-                text += "\""
-            } else {
-                text += "NULL"
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard let value = element.postgresText else {
+                bytes.append(contentsOf: "NULL".utf8)
+                continue
             }
+            bytes.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
         }
-        return text + "}"
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

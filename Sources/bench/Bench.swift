@@ -68,6 +68,12 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "Skip the growth test (its 1,000,000-row fill takes a while).")
     var skipGrowth = false
 
+    @Option(
+        help:
+            "Only the suites whose names contain one of these words (comma-separated, e.g. amazon), without the core rounds; prints their sections and targets only. For working on a suite."
+    )
+    var suitesOnly: String?
+
     mutating func validate() throws {
         if quick {
             runs = 1; jobs = 10_000; jobsOneSlot = 500; finishedRows = 100_000; latencySamples = 50; orderPrices = 1_000
@@ -97,6 +103,11 @@ struct Bench: AsyncParsableCommand {
         var report = BenchReport()
         report.machine = try await Self.describeMachine(database)
         report.claimAhead = claimAhead
+        if let suitesOnly {
+            try await runSuitesOnly(
+                suitesOnly, database: database, runner: runner, capabilities: capabilities, claimAhead: claimAhead)
+            return
+        }
         let peer = try await preparePeer(logDirectory: logDirectory, report: &report)
         let started = ContinuousClock.now
 
@@ -207,7 +218,7 @@ struct Bench: AsyncParsableCommand {
         return URL(fileURLWithPath: path)
     }
 
-    private func progress(_ line: String) {
+    func progress(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 

@@ -21,6 +21,8 @@ struct PostgresValueTests {
         #expect(["a", "b,c", "\"q\"", "back\\slash"].postgresText == #"{"a","b,c","\"q\"","back\\slash"}"#)
         #expect(([1, nil, 3] as [Int?]).postgresText == #"{"1",NULL,"3"}"#)
         #expect(([] as [Int]).postgresText == "{}")
+        // A quote followed by a combining mark is one Character but still a quote byte to PostgreSQL.
+        #expect(["a\"\u{301}b", "ข้าว \\"].postgresText == "{\"a\\\"\u{301}b\",\"ข้าว \\\\\"}")
     }
 
     @Test("DATABASE_URL and --database-url precedence, and passwords are masked")

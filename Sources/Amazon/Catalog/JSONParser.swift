@@ -95,6 +95,14 @@ struct JSONParser {
 
     private mutating func string() throws(Failure) -> String {
         index += 1
+        // Most strings have no escape: take them straight from the bytes.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let text = String(decoding: bytes[index..<end], as: UTF8.self)
+            index = end + 1
+            return text
+        }
         var out: [UInt8] = []
         while index < bytes.count {
             let byte = bytes[index]
@@ -150,12 +158,47 @@ struct JSONParser {
     private mutating func number() throws(Failure) -> JSONValue {
         let start = index
         while index < bytes.count, Self.numberBytes.contains(bytes[index]) { index += 1 }
+        if let value = Self.shortDecimal(bytes[start..<index]) { return .number(value) }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard !text.isEmpty, let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+        guard !text.isEmpty, let value = Decimal(string: text, locale: Self.posix) else {
             throw Failure(offset: start, reason: "not a number")
         }
         return .number(value)
     }
+
+    /// `-12`, `3`, `19.99`: up to 18 digits, no exponent, read exactly as
+    /// digits × 10^-scale. Operation data holds such numbers (quantities,
+    /// counts, prices), and building them from an integer is many times
+    /// cheaper than `Decimal(string:)`, which the rest falls back to.
+    static func shortDecimal(_ text: ArraySlice<UInt8>) -> Decimal? {
+        var position = text.startIndex
+        let negative = position < text.endIndex && text[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        var digits: UInt64 = 0
+        var count = 0
+        var scale = 0
+        var sawPoint = false
+        while position < text.endIndex {
+            let byte = text[position]
+            if byte == UInt8(ascii: "."), !sawPoint {
+                sawPoint = true
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if count == 18 { return nil }
+                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
+                count += 1
+                if sawPoint { scale += 1 }
+            } else {
+                return nil
+            }
+            position += 1
+        }
+        // JSON allows no bare ".5", "5." or empty numbers; those go to the slow path and its error.
+        guard count > 0, !sawPoint || (scale > 0 && scale < count) else { return nil }
+        return Decimal(sign: negative && digits != 0 ? .minus : .plus, exponent: -scale, significand: Decimal(digits))
+    }
+
+    /// One POSIX locale for every number (making one per call is costly on Linux).
+    static let posix = Locale(identifier: "en_US_POSIX")
 
     private static let numberBytes = Set("0123456789+-.eE".utf8)
 }

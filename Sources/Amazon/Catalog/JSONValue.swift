@@ -41,7 +41,7 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
     public var decimal: Decimal? {
         switch self {
         case .number(let value): value
-        case .string(let text): Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        case .string(let text): Decimal(string: text, locale: JSONParser.posix)
         default: nil
         }
     }
