@@ -111,7 +111,19 @@ struct MetricsEndpointTests {
                     if (scrape.value("marketplace_queue_due_jobs", ["job_type": "test.record"]) ?? 0) > 0 { sawBacklog = true }
                     return done(scrape) > firstDone
                 })
-            #expect(sawBacklog, "the due-jobs gauge never showed the backlog")
+            // The queue gauges (first read one interval after the start) show the backlog while it lasts.
+            #expect(
+                try await eventually(every: .milliseconds(20)) {
+                    let scrape = try await scrape(url).parsed
+                    if (scrape.value("marketplace_queue_due_jobs", ["job_type": "test.record"]) ?? 0) > 0 {
+                        sawBacklog =
+                            (scrape.value("marketplace_queue_oldest_due_age_seconds", ["job_type": "test.record"]) ?? 0) > 0
+                        return true
+                    }
+                    return try await h.count(
+                        "SELECT count(*) AS n FROM marketplace_job WHERE job_type = 'test.record' AND state = 'pending'") == 0
+                })
+            #expect(sawBacklog, "the due-jobs and oldest-age gauges never showed the backlog while it lasted")
 
             // After the drain: the numbers the database holds.
             let recordDone = Self.jobs + 1  // the rescued job ran too
