@@ -72,6 +72,23 @@ public struct WorkerOptions: ParsableArguments, Sendable {
             valueName: "format"))
     public var logFormat: String?
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Serve Prometheus metrics at http://BIND:PORT/metrics (0 picks a free port; the log line \
+            'serving metrics' names it). Off by default.
+            """, valueName: "port"))
+    public var metricsPort: Int?
+
+    @Option(help: ArgumentHelp("Address the metrics endpoint listens on.", valueName: "address"))
+    public var metricsBind: String = "127.0.0.1"
+
+    @Option(
+        help: ArgumentHelp(
+            "With --metrics-port: seconds between reads of the queue gauges (one SQL statement each).",
+            valueName: "seconds"))
+    public var metricsInterval: Double = 5
+
     public init() {}
 
     public func validate() throws {
@@ -85,6 +102,11 @@ public struct WorkerOptions: ParsableArguments, Sendable {
             throw ValidationError("--retry-base must be positive and --retry-cap at least --retry-base")
         }
         _ = try timeoutOverrides()
+        if let metricsPort, !(0...65_535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be between 0 and 65535")
+        }
+        guard metricsInterval > 0 else { throw ValidationError("--metrics-interval must be positive") }
+        guard !metricsBind.isEmpty else { throw ValidationError("--metrics-bind needs an address, e.g. 127.0.0.1") }
         do {
             _ = try LogFormat.resolve(logFormat, environment: ProcessInfo.processInfo.environment)
         } catch {
@@ -111,7 +133,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     }
 
     public func configuration() throws -> WorkerConfiguration {
-        WorkerConfiguration(
+        var configuration = WorkerConfiguration(
             database: database.configuration(applicationName: "worker"),
             workerID: workerID ?? WorkerConfiguration.defaultWorkerID(),
             concurrency: concurrency,
@@ -125,5 +147,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
             retryPolicy: RetryPolicy(base: .milliseconds(Int(retryBase * 1000)), cap: .milliseconds(Int(retryCap * 1000))),
             timeoutOverrides: try timeoutOverrides()
         )
+        if metricsPort != nil { configuration.queueMetricsInterval = .milliseconds(Int(metricsInterval * 1000)) }
+        return configuration
     }
 }

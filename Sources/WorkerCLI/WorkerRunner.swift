@@ -23,12 +23,19 @@ public enum WorkerRunner {
             }
             registry = restricted
         }
+        // Before the worker: its metric objects are made with it.
+        let metrics = options.metricsPort.map { MetricsEndpoint.bootstrap(bind: options.metricsBind, port: $0, logger: logger) }
         let worker = Worker(
             configuration: try options.configuration(), registry: registry,
             http: URLSessionHTTPClient(), logger: logger)
+        // The endpoint first: the group stops services in reverse order, so
+        // it still answers while the worker finishes its running jobs.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let metrics { services.append(.init(service: metrics)) }
+        services.append(.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             ))

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import Postgres
 
@@ -10,6 +11,9 @@ struct Rescuer: Sendable {
     let leaseDuration: Duration
     let logger: Logger
     private(set) var nextRun = ContinuousClock.now
+    /// `marketplace_lease_rescues_total` by outcome (no-ops without a metrics backend).
+    private let requeuedCounter = Counter(label: MetricName.leaseRescues, dimensions: [("outcome", "requeued")])
+    private let failedCounter = Counter(label: MetricName.leaseRescues, dimensions: [("outcome", "failed")])
 
     init(store: JobStore, leaseDuration: Duration, logger: Logger) {
         self.store = store
@@ -24,6 +28,8 @@ struct Rescuer: Sendable {
         let spread = Double.random(in: 0.5...1.5)
         nextRun = .now + .milliseconds(Int(leaseDuration.seconds * 500 * spread))
         guard rescued.requeued + rescued.failed > 0 else { return false }
+        if rescued.requeued > 0 { requeuedCounter.increment(by: rescued.requeued) }
+        if rescued.failed > 0 { failedCounter.increment(by: rescued.failed) }
         logger.warning(
             "rescued jobs whose lease expired",
             metadata: [

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import Postgres
@@ -14,6 +15,9 @@ public struct ScheduleRunner: Sendable {
     let workerID: String
     let configuration: MaintenanceConfiguration
     let logger: Logger
+    /// `marketplace_schedule_runs_total` by result (no-ops without a metrics backend).
+    private let enqueuedCounter = Counter(label: MetricName.scheduleRuns, dimensions: [("result", "enqueued")])
+    private let skippedCounter = Counter(label: MetricName.scheduleRuns, dimensions: [("result", "skipped")])
 
     /// One turn's outcome.
     public struct Turn: Sendable, Equatable {
@@ -43,6 +47,8 @@ public struct ScheduleRunner: Sendable {
             if try row.decode(Bool.self, "skipped") { turn.skipped.append(schedule) } else { turn.enqueued.append(schedule) }
         }
         turn.nextDue = try await connection.query(Self.nextDueSQL).first?.decode(Date?.self, "due")
+        if !turn.enqueued.isEmpty { enqueuedCounter.increment(by: turn.enqueued.count) }
+        if !turn.skipped.isEmpty { skippedCounter.increment(by: turn.skipped.count) }
         return turn
     }
 

@@ -18,6 +18,8 @@ struct DispatchLoop: Sendable {
     let executor: JobExecutor
     let running: RunningJobs
     let mailbox: Mailbox<DispatchStateMachine.Event>
+    /// Outcomes by type, handler durations and claim sizes (see `WorkerMetrics`).
+    let metrics: WorkerMetrics
     let logger: Logger
 
     /// Runs until shutdown has written every outcome, or the queue is idle with `exitWhenIdle`.
@@ -61,12 +63,18 @@ struct DispatchLoop: Sendable {
         case .start(let jobs):
             start(jobs, handlerPool: handlerPool)
         case .forget(let ids):
-            running.forget(ids)
+            // Buffered jobs that never start: released at shutdown, or abandoned (cancelled, lease lost).
+            for (jobType, stopReason) in running.forget(ids) {
+                metrics.finished(jobType: jobType, stopReason == nil ? .release : .discard, duration: nil)
+            }
         case .claim(let lane, let limit, let generation):
-            Task { [completer, running, mailbox] in
+            Task { [completer, running, mailbox, metrics] in
                 var jobs: [ClaimedJob] = []
                 var failure: (any Error)?
-                do { jobs = try await completer.claim(limit: limit, on: lanes[lane]) } catch { failure = error }
+                do {
+                    jobs = try await completer.claim(limit: limit, on: lanes[lane])
+                    metrics.claimed(jobs.count)
+                } catch { failure = error }
                 running.hold(jobs)
                 mailbox.post(.claimed(lane: lane, limit: limit, generation: generation, jobs: jobs, error: failure))
             }
@@ -77,8 +85,9 @@ struct DispatchLoop: Sendable {
                 mailbox.post(.written(records, error: failure))
             }
         case .writeAndClaim(let lane, let records, let limit, let generation):
-            Task { [completer, running, mailbox] in
+            Task { [completer, running, mailbox, metrics] in
                 let turn = await completer.writeThenClaim(records, claimLimit: limit, on: lanes[lane])
+                if limit > 0, turn.writeError == nil, turn.claimError == nil { metrics.claimed(turn.claimed.count) }
                 running.hold(turn.claimed)
                 mailbox.post(
                     .wroteAndClaimed(
@@ -125,21 +134,30 @@ struct DispatchLoop: Sendable {
         let stopped = running.start(jobs.map(\.id), deadline: deadline, at: startedAt)
         let runnable = stopped.isEmpty ? jobs : jobs.filter { stopped[$0.id] == nil }
         guard let unit = runnable.first?.id else {
-            mailbox.post(
-                .finished(jobs.map { finalize(CompletionRecord(jobID: $0.id, attempt: $0.attempt, completion: .release)) }))
+            mailbox.post(.finished(jobs.map { neverStarted($0) }))
             return
         }
-        let task = Task { [executor, mailbox] in
+        let task = Task { [executor, mailbox, metrics] in
+            let began = ContinuousClock.now
             let completions = await executor.execute(runnable, handlerPool: handlerPool)
+            let elapsed = ContinuousClock.now - began
             var records = zip(runnable, completions).map { job, completion in
-                finalize(CompletionRecord(jobID: job.id, attempt: job.attempt, completion: completion, startedAt: startedAt))
+                let record = finalize(
+                    CompletionRecord(jobID: job.id, attempt: job.attempt, completion: completion, startedAt: startedAt))
+                metrics.finished(jobType: job.jobType, record.completion, duration: elapsed)
+                return record
             }
-            for job in jobs where stopped[job.id] != nil {
-                records.append(finalize(CompletionRecord(jobID: job.id, attempt: job.attempt, completion: .release)))
-            }
+            for job in jobs where stopped[job.id] != nil { records.append(neverStarted(job)) }
             mailbox.post(.finished(records))
         }
         running.attach(task: task, toUnit: unit)
+    }
+
+    /// The outcome of a job stopped before its start (released or discarded), counted.
+    private func neverStarted(_ job: ClaimedJob) -> CompletionRecord {
+        let record = finalize(CompletionRecord(jobID: job.id, attempt: job.attempt, completion: .release))
+        metrics.finished(jobType: job.jobType, record.completion, duration: nil)
+        return record
     }
 
     /// Applies why a handler was stopped to what it returned, and stops tracking the job.

@@ -13,6 +13,8 @@ import Synchronization
 final class RunningJobs: Sendable {
     private struct Entry {
         var attempt: Int
+        /// For the outcome metric of a buffered job that never starts.
+        var jobType: String
         /// When the attempt times out; nil while buffered. One watchdog checks
         /// every entry's deadline, instead of a timer task per job: a per-job
         /// `Task.sleep` left a dispatch timer armed for the whole timeout after
@@ -44,7 +46,7 @@ final class RunningJobs: Sendable {
     func hold(_ jobs: [ClaimedJob]) {
         guard !jobs.isEmpty else { return }
         state.withLock { state in
-            for job in jobs { state.entries[job.id] = Entry(attempt: job.attempt) }
+            for job in jobs { state.entries[job.id] = Entry(attempt: job.attempt, jobType: job.jobType) }
         }
     }
 
@@ -137,10 +139,18 @@ final class RunningJobs: Sendable {
         }
     }
 
-    /// Drops buffered jobs that will never start (released or abandoned).
-    func forget(_ ids: [Int64]) {
+    /// Drops buffered jobs that will never start (released or abandoned) and
+    /// returns each one's type and why it was stopped (nil: released at shutdown).
+    @discardableResult
+    func forget(_ ids: [Int64]) -> [(jobType: String, stopReason: StopReason?)] {
         state.withLock { state in
-            for id in ids where state.entries[id]?.unit == nil { state.entries[id] = nil }
+            var forgotten: [(jobType: String, stopReason: StopReason?)] = []
+            for id in ids {
+                guard let entry = state.entries[id], entry.unit == nil else { continue }
+                state.entries[id] = nil
+                forgotten.append((entry.jobType, entry.stopReason))
+            }
+            return forgotten
         }
     }
 

@@ -32,6 +32,7 @@ public final class Worker: Service {
     private let running = RunningJobs()
     private let mailbox = Mailbox<DispatchStateMachine.Event>()
     private let counters = WorkerCounters()
+    private let metrics: WorkerMetrics
 
     /// A worker for `registry`'s job types; `run()` starts it.
     public init(
@@ -45,6 +46,7 @@ public final class Worker: Service {
         logger[metadataKey: "worker_id"] = "\(configuration.workerID)"
         self.logger = logger
         self.store = JobStore(workerID: configuration.workerID, leaseSeconds: configuration.leaseDuration.seconds)
+        self.metrics = WorkerMetrics(jobTypes: registry.jobTypes)
     }
 
     /// Jobs handled since start, by outcome.
@@ -69,11 +71,12 @@ public final class Worker: Service {
         let handlerPool = PostgresPool(configuration: configuration.database, maxConnections: configuration.handlerPoolSize)
         let listener = PostgresListener(
             configuration: configuration.database,
-            channels: [Self.wakeChannel, Self.cancelChannel],
+            channels: [Self.wakeChannel, Self.cancelChannel]
+                + (configuration.queueMetricsInterval == nil ? [] : [NotificationAdmin.channel]),
             onError: { [logger] error in logger.warning("listener: \(error); reconnecting") }
         )
         listener.start()
-        let pump = Task { [mailbox, running, logger] in
+        let pump = Task { [mailbox, running, logger, metrics] in
             for await event in listener.events {
                 switch event {
                 case .connected:
@@ -89,6 +92,8 @@ public final class Worker: Service {
                     case .notHeld:
                         break
                     }
+                case .notification(NotificationAdmin.channel, let payload):
+                    metrics.notificationsWritten(Int(payload) ?? 0)
                 case .notification:
                     mailbox.post(.wake)
                 }
@@ -112,7 +117,7 @@ public final class Worker: Service {
         let dispatch = DispatchLoop(
             configuration: configuration,
             completer: Completer(store: store, types: configuration.types, logger: logger),
-            executor: executor, running: running, mailbox: mailbox, logger: logger)
+            executor: executor, running: running, mailbox: mailbox, metrics: metrics, logger: logger)
         // The loop runs in an unstructured task so that cancelling `run()` does
         // not cancel the loop's own database writes: cancellation becomes an
         // immediate shutdown, which still writes every outcome it holds.

@@ -33,6 +33,11 @@ public struct WorkerConfiguration: Sendable {
     public var handlerPoolSize: Int
     /// The maintenance loop: schedules (see `MaintenanceConfiguration`).
     public var maintenance: MaintenanceConfiguration = .standard
+    /// How often the queue gauges are read from the database, and whether the
+    /// worker listens for notifications to count them: set when a metrics
+    /// backend is bootstrapped (`worker run --metrics-port`); nil (the
+    /// default) adds no query and no LISTEN.
+    public var queueMetricsInterval: Duration?
 
     public init(
         database: PostgresConfiguration = PostgresConfiguration(),
