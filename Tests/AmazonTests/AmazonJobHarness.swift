@@ -5,6 +5,7 @@ import JobQueue
 import MarketplaceSim
 import Postgres
 import TestSupport
+import Testing
 
 /// A fresh database, `marketplace-sim amazon` on 127.0.0.1, an Amazon account
 /// pointing at it (with raised quotas so a throttled call waits a fraction of
@@ -70,6 +71,8 @@ struct AmazonJobHarness {
     /// Stops the worker, then the simulator and the database.
     func finish() async {
         await stopAndWait(running)
+        // Whatever a test did, every feed the jobs uploaded must be schema-valid.
+        do { try await SchemaValidator.checkEverySubmittedFeed(sim) } catch { Issue.record(error) }
         await sim.stop()
         await pool.close()
         await db.drop()

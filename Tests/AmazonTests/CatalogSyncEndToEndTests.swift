@@ -169,6 +169,9 @@ import Zortout
         #expect(result == "[]")
         #expect(try await count(pool, "SELECT count(*) AS n FROM marketplace_job WHERE state = 'failed'") == 0)
 
+        // Every feed the jobs uploaded is valid against the official schema.
+        #expect(try await SchemaValidator.checkEverySubmittedFeed(amazonSim) == feedsBefore)
+
         // Secrets appear in no log line, job row or sync row.
         let issued = await amazonSim.issuedTokens()
         let rows =

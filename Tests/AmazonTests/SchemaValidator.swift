@@ -1,5 +1,7 @@
 import Foundation
+import MarketplaceSim
 import TestSupport
+import Testing
 
 /// Validates JSON documents against Amazon's official schemas in
 /// `<repo>/../shared/amazon/` with a real JSON Schema validator: Debian's
@@ -47,5 +49,25 @@ enum SchemaValidator {
         }
         if status == 0 { return [] }
         return Array(lines.dropLast())
+    }
+}
+
+extension SchemaValidator {
+    /// Validates every JSON_LISTINGS_FEED the jobs uploaded to `simulator`
+    /// against the official feed schema, so feeds built by the real jobs are
+    /// checked too, not only the ones the builder tests make. Returns how many
+    /// documents were checked.
+    @discardableResult
+    static func checkEverySubmittedFeed(_ simulator: AmazonSimulator) async throws -> Int {
+        var checked = 0
+        for feed in await simulator.feeds() where feed.feedType == "JSON_LISTINGS_FEED" {
+            let document = try #require(
+                await simulator.uploadedDocument(id: feed.inputFeedDocumentID),
+                "feed \(feed.feedID) has no uploaded document")
+            let errors = try await errors(in: document, schema: feedSchema)
+            #expect(errors.isEmpty, "feed \(feed.feedID) breaks listings-feed-schema-v2.json: \(errors)")
+            checked += 1
+        }
+        return checked
     }
 }
