@@ -9,11 +9,11 @@ import Testing
 /// caller gets that job's id back (issue 10, Done-when 2).
 @Suite("Unique keys under contention")
 struct UniqueKeyConcurrencyTests {
-    @Test("1,000 concurrent enqueues of one unique key from 20 sessions leave exactly one pending job")
+    @Test("1,000 concurrent enqueues of one unique key from 8 sessions leave exactly one pending job")
     func thousandConcurrentEnqueues() async throws {
         let h = try await WorkerHarness.make("uniqrace")
         try await withTeardown(await h.finish()) { () async throws in
-            let pool = h.db.pool(size: 20)
+            let pool = h.db.pool(size: 8)
             var ids: [Int64] = []
             try await withTeardown(await pool.close()) { () async throws in
                 ids = try await withThrowingTaskGroup(of: Int64.self) { group in
