@@ -17,27 +17,7 @@ public struct ZortoutOperations: Sendable {
 
     /// An account by id or by name; it must be a Zortout account.
     public func account(_ reference: String) async throws -> MarketplaceAccount {
-        let trimmed = reference.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw JobAdminError.invalid("account: give an id or a name") }
-        var id = Int64(trimmed)
-        if id == nil {
-            let rows = try await database.query(
-                "SELECT id, marketplace FROM marketplace_account WHERE name = $1 ORDER BY (marketplace = 'zortout') DESC, id",
-                [trimmed])
-            guard let row = rows.first else { throw JobAdminError.notFound("no marketplace_account named '\(trimmed)'") }
-            if rows.rows.filter({ $0["marketplace"] == "zortout" }).count > 1 {
-                throw JobAdminError.invalid("several Zortout accounts are named '\(trimmed)': give the id instead")
-            }
-            id = try row.decode(Int64.self, "id")
-        }
-        guard let id, let account = try await MarketplaceAccount.load(id: id, from: database) else {
-            throw JobAdminError.notFound("no marketplace_account with id \(trimmed)")
-        }
-        guard account.marketplace == "zortout" else {
-            throw JobAdminError.invalid(
-                "account \(account.id) (\(account.name)) is a '\(account.marketplace)' account, not 'zortout'")
-        }
-        return account
+        try await MarketplaceAccount.find(reference, marketplace: "zortout", displayName: "Zortout", in: database)
     }
 
     /// `GET /Warehouse/GetWarehouses` with the account's credentials.

@@ -16,27 +16,7 @@ public struct AmazonAdmin: Sendable {
 
     /// An account by id or by name; it must be an Amazon account.
     public func account(_ reference: String) async throws -> MarketplaceAccount {
-        let trimmed = reference.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw JobAdminError.invalid("account: give an id or a name") }
-        var id = Int64(trimmed)
-        if id == nil {
-            let rows = try await database.query(
-                "SELECT id, marketplace FROM marketplace_account WHERE name = $1 ORDER BY (marketplace = 'amazon') DESC, id",
-                [trimmed])
-            guard let row = rows.first else { throw JobAdminError.notFound("no marketplace_account named '\(trimmed)'") }
-            if rows.rows.filter({ $0["marketplace"] == "amazon" }).count > 1 {
-                throw JobAdminError.invalid("several Amazon accounts are named '\(trimmed)': give the id instead")
-            }
-            id = try row.decode(Int64.self, "id")
-        }
-        guard let id, let account = try await MarketplaceAccount.load(id: id, from: database) else {
-            throw JobAdminError.notFound("no marketplace_account with id \(trimmed)")
-        }
-        guard account.marketplace == "amazon" else {
-            throw JobAdminError.invalid(
-                "account \(account.id) (\(account.name)) is a '\(account.marketplace)' account, not 'amazon'")
-        }
-        return account
+        try await MarketplaceAccount.find(reference, marketplace: "amazon", displayName: "Amazon", in: database)
     }
 
     /// How many create operations `--all` wrote.
