@@ -16,14 +16,6 @@ struct AmazonCommand: AsyncParsableCommand {
 extension DatabaseOptions {
     /// Runs `body` with the Amazon admin over a one-connection pool, closed afterwards.
     func amazon<T: Sendable>(_ body: (AmazonAdmin) async throws -> T) async throws -> T {
-        let pool = PostgresPool(configuration: configuration(applicationName: "jobctl"), maxConnections: 1)
-        do {
-            let value = try await body(AmazonAdmin(database: pool))
-            await pool.close()
-            return value
-        } catch {
-            await pool.close()
-            throw error
-        }
+        try await withPool { try await body(AmazonAdmin(database: $0)) }
     }
 }

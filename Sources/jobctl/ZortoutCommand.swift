@@ -18,15 +18,7 @@ struct ZortoutCommand: AsyncParsableCommand {
 extension DatabaseOptions {
     /// Runs `body` with Zortout operations over a one-connection pool, closed afterwards.
     func zortout<T: Sendable>(_ body: (ZortoutOperations) async throws -> T) async throws -> T {
-        let pool = PostgresPool(configuration: configuration(applicationName: "jobctl"), maxConnections: 1)
-        do {
-            let value = try await body(ZortoutOperations(database: pool))
-            await pool.close()
-            return value
-        } catch {
-            await pool.close()
-            throw error
-        }
+        try await withPool { try await body(ZortoutOperations(database: $0)) }
     }
 }
 
