@@ -49,7 +49,10 @@ import Testing
                         "sell_offer.recalculate", Self.payload(["SO-A": item.a, "SO-B": item.b], "BKK", item.payment)))
             }
             let bad = try await harness.enqueue("sell_offer.recalculate", Self.payload(["SO-A": 0]))
-            try await harness.drain(concurrency: 100)
+            // No claim-ahead: one claim of 100 fills the slots, so the 100 jobs reach
+            // the worker together (with a buffer, two claims on two lanes can split
+            // them into two batches, as the engine's BatchTests also note).
+            try await harness.drain(concurrency: 100, prefetch: 0)
 
             let badJob = try await harness.job(bad)
             #expect(badJob.state == "failed")

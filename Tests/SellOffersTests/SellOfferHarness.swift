@@ -50,11 +50,11 @@ struct SellOfferHarness {
     }
 
     /// Runs a worker until no job is due and none runs.
-    func drain(concurrency: Int = 4) async throws {
+    func drain(concurrency: Int = 4, prefetch: Int = WorkerConfiguration.defaultPrefetch) async throws {
         let worker = Worker(
             configuration: WorkerConfiguration(
                 database: database.configuration, concurrency: concurrency, exitWhenIdle: true,
-                pollInterval: .milliseconds(200), retryPolicy: .standard),
+                pollInterval: .milliseconds(200), prefetch: prefetch, retryPolicy: .standard),
             registry: Self.registry,
             logger: Logger(label: "sell-offers-test") { _ in SwiftLogNoOpLogHandler() })
         try await worker.run()
