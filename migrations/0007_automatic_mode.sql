@@ -91,6 +91,7 @@ DECLARE
     s      record;
     busy   boolean;
     slots  bigint;
+    slot   timestamptz;
 BEGIN
     FOR s IN
         SELECT sc.id, sc.account_id, sc.job_type, sc.payload, sc.interval_seconds, sc.next_run_at,
@@ -104,6 +105,10 @@ BEGIN
            FOR UPDATE OF sc SKIP LOCKED
     LOOP
         slots := floor(extract(epoch FROM now() - s.next_run_at) / s.interval_seconds)::bigint + 1;
+        -- The latest slot that has come: the run's name records it, so that an
+        -- operator (and a test) sees which slot a run was for, however late a
+        -- loaded worker got to it.
+        slot := s.next_run_at + make_interval(secs => s.interval_seconds * (slots - 1));
         busy := s.last_job_id IS NOT NULL AND EXISTS (
             SELECT 1 FROM marketplace_job j WHERE j.id = s.last_job_id AND j.state IN ('pending', 'running'));
         schedule_id := s.id;
@@ -117,7 +122,8 @@ BEGIN
         ELSE
             job_id := marketplace_enqueue(s.job_type, s.payload, account_id => s.account_id,
                                           priority => s.priority, max_attempts => s.max_attempts,
-                                          name => 'schedule ' || s.id);
+                                          name => 'schedule ' || s.id || ' at '
+                                                  || to_char(slot AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
             UPDATE marketplace_schedule
                SET next_run_at = s.next_run_at + make_interval(secs => s.interval_seconds * slots),
                    run_count = run_count + 1, last_job_id = job_id, last_enqueued_at = now(),

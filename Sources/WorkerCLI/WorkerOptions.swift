@@ -89,6 +89,12 @@ public struct WorkerOptions: ParsableArguments, Sendable {
             valueName: "seconds"))
     public var metricsInterval: Double = 5
 
+    @Flag(
+        help: ArgumentHelp(
+            "Run jobs only: enqueue no due schedules. Schedules need at least one worker without this flag; any number may run them."
+        ))
+    public var noSchedules = false
+
     public init() {}
 
     public func validate() throws {
@@ -147,6 +153,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
             retryPolicy: RetryPolicy(base: .milliseconds(Int(retryBase * 1000)), cap: .milliseconds(Int(retryCap * 1000))),
             timeoutOverrides: try timeoutOverrides()
         )
+        configuration.maintenance.runsSchedules = !noSchedules
         if metricsPort != nil { configuration.queueMetricsInterval = .milliseconds(Int(metricsInterval * 1000)) }
         return configuration
     }
