@@ -149,7 +149,9 @@ struct ScheduleProcessTests {
                 ).first)
             #expect(try row.decode(Int.self, "run_count") == 1)
             #expect(try row.decode(Int.self, "skip_count") == 2)
-            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE name LIKE 'schedule ' || $1 || ' at %'", [id]) == 1)
+            #expect(
+                try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE name LIKE 'schedule ' || $1 || ' at %'", [id])
+                    == 1)
             #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running'") == 1)
         }
     }
