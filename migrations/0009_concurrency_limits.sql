@@ -1,0 +1,169 @@
+-- 0009: per-account (or global) concurrency limits, e.g. one Amazon catalog
+-- sync and one Zortout pull at a time per account, enforced by the database
+-- for every worker on every machine. See README, "The SQL contract", and
+-- docs/state_machine.md.
+--
+-- The design, and why:
+-- - A job type's limit is a row of marketplace_job_type_limit. Workers write
+--   it at start from the handler's Swift declaration
+--   (`static var concurrencyLimit`), through marketplace_job_type_limit_set.
+-- - Every job of a limited type carries a concurrency_key, derived by a
+--   trigger (a plain INSERT by the ERP gets it too): '<job_type>:<account_id>'
+--   per account, '<job_type>' for a global limit. NULL: no limit.
+-- - A key has max_running rows in marketplace_concurrency_slot. A running
+--   keyed job holds one (job_id). The claim locks free slots FOR UPDATE SKIP
+--   LOCKED and fills them in the same statement, so two workers never fill
+--   the same slot, and a claimer never waits. Slots are freed by a trigger
+--   whenever a keyed job leaves 'running' (done, retry, snooze, release,
+--   rescue, cancel, delete), so every path frees it, SQL by hand included.
+-- - A blocked key has no free slot, so the claim never reads its pending jobs:
+--   unkeyed jobs are claimed from marketplace_job_claimable (now unkeyed rows
+--   only), keyed ones per key with a free slot from marketplace_job_keyed_claimable.
+--   The cost is one index probe per free key, however many jobs are blocked.
+
+CREATE TABLE marketplace_job_type_limit (
+    job_type     text PRIMARY KEY CHECK (job_type <> ''),
+    -- How many jobs of one key may be running (claimed, including claimed-ahead) at once.
+    max_running  integer NOT NULL CHECK (max_running >= 1),
+    -- true: one key per account; false: one key for the whole type.
+    per_account  boolean NOT NULL DEFAULT true,
+    updated_at   timestamptz NOT NULL DEFAULT now()
+);
+
+-- Derived by marketplace_job_concurrency_key_set (below); a value written by hand is replaced.
+ALTER TABLE marketplace_job ADD COLUMN concurrency_key text;
+
+CREATE TABLE marketplace_concurrency_slot (
+    concurrency_key  text NOT NULL,
+    slot             integer NOT NULL CHECK (slot >= 1),
+    job_type         text NOT NULL,
+    -- The running (or claimed-ahead) job holding this slot; NULL: free.
+    job_id           bigint,
+    PRIMARY KEY (concurrency_key, slot)
+);
+CREATE UNIQUE INDEX marketplace_concurrency_slot_job ON marketplace_concurrency_slot (job_id) WHERE job_id IS NOT NULL;
+CREATE INDEX marketplace_concurrency_slot_free ON marketplace_concurrency_slot (job_type) WHERE job_id IS NULL;
+
+-- The claim order, for unkeyed jobs only: a blocked key's jobs are never in
+-- the way of an unkeyed claim.
+DROP INDEX marketplace_job_claimable;
+CREATE INDEX marketplace_job_claimable
+    ON marketplace_job (priority, next_run_at, id) WHERE state = 'pending' AND concurrency_key IS NULL;
+-- The claim order within one key, read only for keys with a free slot.
+CREATE INDEX marketplace_job_keyed_claimable
+    ON marketplace_job (concurrency_key, priority, next_run_at, id) WHERE state = 'pending' AND concurrency_key IS NOT NULL;
+
+-- The key of a job of `p_job_type` for `p_account_id` under the type's limit; NULL without one.
+CREATE FUNCTION marketplace_concurrency_key(p_job_type text, p_account_id bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN l.per_account THEN l.job_type || ':' || coalesce(p_account_id::text, 'none') ELSE l.job_type END
+      FROM marketplace_job_type_limit l WHERE l.job_type = p_job_type
+$$;
+
+-- Makes sure key `p_key` of `p_job_type` has its slots 1..max_running.
+CREATE FUNCTION marketplace_concurrency_slots_ensure(p_key text, p_job_type text) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO marketplace_concurrency_slot (concurrency_key, slot, job_type)
+    SELECT p_key, n, p_job_type
+      FROM marketplace_job_type_limit l, generate_series(1, l.max_running) AS n
+     WHERE l.job_type = p_job_type
+    ON CONFLICT DO NOTHING
+$$;
+
+-- Derives concurrency_key on insert (and when job_type or account_id change),
+-- creating the key's slots on first use. One primary-key probe of a small
+-- table per unlimited job.
+CREATE FUNCTION marketplace_job_concurrency_key_set() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    v_limit marketplace_job_type_limit%ROWTYPE;
+BEGIN
+    SELECT * INTO v_limit FROM marketplace_job_type_limit WHERE job_type = NEW.job_type;
+    IF NOT FOUND THEN
+        NEW.concurrency_key := NULL;
+        RETURN NEW;
+    END IF;
+    NEW.concurrency_key := CASE WHEN v_limit.per_account
+                                THEN v_limit.job_type || ':' || coalesce(NEW.account_id::text, 'none')
+                                ELSE v_limit.job_type END;
+    IF NOT EXISTS (SELECT 1 FROM marketplace_concurrency_slot WHERE concurrency_key = NEW.concurrency_key AND slot = 1) THEN
+        PERFORM marketplace_concurrency_slots_ensure(NEW.concurrency_key, NEW.job_type);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER marketplace_job_concurrency_key_insert
+    BEFORE INSERT ON marketplace_job
+    FOR EACH ROW EXECUTE FUNCTION marketplace_job_concurrency_key_set();
+CREATE TRIGGER marketplace_job_concurrency_key_update
+    BEFORE UPDATE OF job_type, account_id ON marketplace_job
+    FOR EACH ROW WHEN (OLD.job_type IS DISTINCT FROM NEW.job_type OR OLD.account_id IS DISTINCT FROM NEW.account_id)
+    EXECUTE FUNCTION marketplace_job_concurrency_key_set();
+
+-- Frees the slot of a keyed job that stopped running, whatever moved it, and
+-- wakes idle workers (a job of that key may be waiting for exactly this slot).
+-- NOTIFYs with the same payload collapse into one per transaction.
+CREATE FUNCTION marketplace_job_concurrency_slot_free() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE marketplace_concurrency_slot SET job_id = NULL WHERE job_id = OLD.id;
+    PERFORM pg_notify('marketplace_job', '');
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER marketplace_job_concurrency_slot_free_update
+    AFTER UPDATE OF state ON marketplace_job
+    FOR EACH ROW WHEN (OLD.state = 'running' AND NEW.state <> 'running' AND OLD.concurrency_key IS NOT NULL)
+    EXECUTE FUNCTION marketplace_job_concurrency_slot_free();
+CREATE TRIGGER marketplace_job_concurrency_slot_free_delete
+    AFTER DELETE ON marketplace_job
+    FOR EACH ROW WHEN (OLD.state = 'running' AND OLD.concurrency_key IS NOT NULL)
+    EXECUTE FUNCTION marketplace_job_concurrency_slot_free();
+
+-- Declares (or changes) the limit of a job type; workers call it at start for
+-- every handler that declares one. Returns true when something changed. A
+-- change re-keys the type's pending jobs (a limit declared after jobs were
+-- inserted applies to them too) and gives every key max_running slots. Slots
+-- above a lowered limit are no longer filled; the jobs already running in
+-- them finish first.
+CREATE FUNCTION marketplace_job_type_limit_set(p_job_type text, p_max_running integer, p_per_account boolean DEFAULT true)
+RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_max_running IS NULL OR p_max_running < 1 THEN
+        RAISE EXCEPTION 'marketplace_job_type_limit_set(%): max_running must be >= 1 (got %)', p_job_type, p_max_running
+            USING ERRCODE = '22023';
+    END IF;
+    IF EXISTS (SELECT 1 FROM marketplace_job_type_limit
+                WHERE job_type = p_job_type AND max_running = p_max_running AND per_account = p_per_account) THEN
+        RETURN false;
+    END IF;
+    INSERT INTO marketplace_job_type_limit (job_type, max_running, per_account)
+    VALUES (p_job_type, p_max_running, p_per_account)
+    ON CONFLICT (job_type) DO UPDATE SET max_running = EXCLUDED.max_running, per_account = EXCLUDED.per_account,
+                                         updated_at = now();
+    UPDATE marketplace_job SET concurrency_key = marketplace_concurrency_key(job_type, account_id)
+     WHERE job_type = p_job_type AND state = 'pending'
+       AND concurrency_key IS DISTINCT FROM marketplace_concurrency_key(job_type, account_id);
+    PERFORM marketplace_concurrency_slots_ensure(k.concurrency_key, p_job_type)
+       FROM (SELECT DISTINCT concurrency_key FROM marketplace_job
+              WHERE job_type = p_job_type AND state = 'pending' AND concurrency_key IS NOT NULL
+             UNION SELECT DISTINCT concurrency_key FROM marketplace_concurrency_slot WHERE job_type = p_job_type) k;
+    DELETE FROM marketplace_concurrency_slot WHERE job_type = p_job_type AND job_id IS NULL AND slot > p_max_running;
+    RETURN true;
+END
+$$;
+
+-- Removes a job type's limit: its pending jobs lose their key and are claimed
+-- like any other; the jobs running now finish in their slots.
+CREATE FUNCTION marketplace_job_type_limit_drop(p_job_type text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM marketplace_job_type_limit WHERE job_type = p_job_type;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    UPDATE marketplace_job SET concurrency_key = NULL
+     WHERE job_type = p_job_type AND state = 'pending' AND concurrency_key IS NOT NULL;
+    DELETE FROM marketplace_concurrency_slot WHERE job_type = p_job_type AND job_id IS NULL;
+    RETURN true;
+END
+$$;
