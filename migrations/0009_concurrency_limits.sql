@@ -15,7 +15,8 @@
 --   LOCKED and fills them in the same statement, so two workers never fill
 --   the same slot, and a claimer never waits. Slots are freed by a trigger
 --   whenever a keyed job leaves 'running' (done, retry, snooze, release,
---   rescue, cancel, delete), so every path frees it, SQL by hand included.
+--   rescue, cancel, delete, truncate), so every path frees it, SQL by hand
+--   included (triggers disabled with session_replication_role = replica excepted).
 -- - A blocked key has no free slot, so the claim never reads its pending jobs:
 --   unkeyed jobs are claimed from marketplace_job_claimable (now unkeyed rows
 --   only), keyed ones per key with a free slot from marketplace_job_keyed_claimable.
@@ -119,6 +120,18 @@ CREATE TRIGGER marketplace_job_concurrency_slot_free_delete
     AFTER DELETE ON marketplace_job
     FOR EACH ROW WHEN (OLD.state = 'running' AND OLD.concurrency_key IS NOT NULL)
     EXECUTE FUNCTION marketplace_job_concurrency_slot_free();
+
+-- TRUNCATE fires no row trigger: it frees every slot at once (no job is left to hold one).
+CREATE FUNCTION marketplace_job_concurrency_slots_free_all() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE marketplace_concurrency_slot SET job_id = NULL WHERE job_id IS NOT NULL;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER marketplace_job_concurrency_slot_free_truncate
+    AFTER TRUNCATE ON marketplace_job
+    FOR EACH STATEMENT EXECUTE FUNCTION marketplace_job_concurrency_slots_free_all();
 
 -- Declares (or changes) the limit of a job type; workers call it at start for
 -- every handler that declares one. Returns true when something changed. A

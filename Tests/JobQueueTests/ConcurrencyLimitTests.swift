@@ -80,7 +80,7 @@ struct ConcurrencyLimitTests {
         }
     }
 
-    @Test("every way out of running frees the slot: done, retry, snooze, release, rescue, cancel, delete")
+    @Test("every way out of running frees the slot: done, retry, snooze, release, rescue, cancel, delete, truncate")
     func everyExitFreesTheSlot() async throws {
         let h = try await WorkerHarness.make("limitexits")
         try await withTeardown(await h.finish()) { () async throws in
@@ -153,6 +153,10 @@ struct ConcurrencyLimitTests {
                 try await h.count(
                     "SELECT count(*) AS n FROM marketplace_job WHERE state = 'pending' AND attempts = 0 AND next_run_at <= now()")
                     == 3)
+            // TRUNCATE fires no row trigger; its statement trigger frees every slot.
+            #expect(try await Self.claim(h, on: h.connection).count == 1)
+            try await h.connection.execute("TRUNCATE marketplace_job")
+            #expect(try await h.count(Self.heldSlots) == 0)
         }
     }
 
