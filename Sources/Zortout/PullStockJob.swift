@@ -11,6 +11,9 @@ public struct PullStockJob: JobHandler {
     public static let jobType = "zortout.pull_stock"
     public static var timeout: Duration { .seconds(900) }
     public static var requiresAccount: Bool { true }
+    /// One pull per account at a time (0009): two would page the same catalogue
+    /// and write the same stock rows, racing each other.
+    public static var concurrencyLimit: ConcurrencyLimit? { .perAccount(1) }
 
     public typealias Payload = PullStockPayload
     public typealias Result = PullStockResult

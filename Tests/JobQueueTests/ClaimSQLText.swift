@@ -16,25 +16,22 @@ enum ClaimSQLText {
             .replacingOccurrences(of: "( ", with: "(").replacingOccurrences(of: " )", with: ")")
     }
 
-    /// `pick`: the body of `WITH next AS (…)`; `update`: from
-    /// `UPDATE marketplace_job j` through `WHERE j.id = next.id`.
+    /// `pick`: everything before the claim UPDATE (the `WITH` list that
+    /// chooses the jobs and fills their concurrency slots; a script's trailing
+    /// `, claimed AS (` dropped); `update`: from `UPDATE marketplace_job j`
+    /// through `WHERE j.id = next.id`.
     static func parts(of sql: String) throws -> (pick: String, update: String) {
         let text = normalised(sql)
-        guard let open = text.range(of: "WITH next AS (") else { throw Unrecognised(missing: "WITH next AS (") }
-        var depth = 1
-        var index = open.upperBound
-        while index < text.endIndex, depth > 0 {
-            if text[index] == "(" { depth += 1 } else if text[index] == ")" { depth -= 1 }
-            index = text.index(after: index)
-        }
-        guard depth == 0 else { throw Unrecognised(missing: "the ) closing WITH next AS (") }
-        let pick = String(text[open.upperBound..<text.index(before: index)]).trimmingCharacters(in: .whitespaces)
-        guard let update = text.range(of: "UPDATE marketplace_job j") else {
+        guard let open = text.range(of: "WITH ") else { throw Unrecognised(missing: "WITH ") }
+        guard let update = text.range(of: "UPDATE marketplace_job j", range: open.upperBound..<text.endIndex) else {
             throw Unrecognised(missing: "UPDATE marketplace_job j")
         }
+        var pick = String(text[open.lowerBound..<update.lowerBound]).trimmingCharacters(in: .whitespaces)
+        if pick.hasSuffix(", claimed AS (") { pick.removeLast(", claimed AS (".count) }
+        guard pick.contains("next AS (") else { throw Unrecognised(missing: "next AS (") }
         guard let end = text.range(of: "WHERE j.id = next.id", range: update.lowerBound..<text.endIndex) else {
             throw Unrecognised(missing: "WHERE j.id = next.id")
         }
-        return (pick, String(text[update.lowerBound..<end.upperBound]))
+        return (pick.trimmingCharacters(in: .whitespaces), String(text[update.lowerBound..<end.upperBound]))
     }
 }

@@ -14,6 +14,7 @@ struct TestWorkerTool: AsyncParsableCommand {
         func run() async throws {
             var registry = JobTypes.standard()
             registry.register(RecordExecutionJob())
+            registry.register(LimitedRecordJob())
             try await WorkerRunner.run(options: options, registry: registry)
         }
     }

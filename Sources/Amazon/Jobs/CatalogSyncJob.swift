@@ -14,6 +14,10 @@ public struct CatalogSyncJob: JobHandler {
     public static let jobType = "amazon.catalog_sync"
     public static var timeout: Duration { .seconds(900) }
     public static var requiresAccount: Bool { true }
+    /// One sync per account at a time (0009): two runs would submit overlapping
+    /// feeds of the same rows. `amazon.feed_status` has no limit: it follows one
+    /// feed each, and an account has many feeds in flight.
+    public static var concurrencyLimit: ConcurrencyLimit? { .perAccount(1) }
 
     public struct Payload: Decodable, Sendable {
         /// Most documents submitted by one run (default 5, the submission window).

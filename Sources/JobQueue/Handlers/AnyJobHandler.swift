@@ -5,6 +5,8 @@ public struct AnyJobHandler: Sendable {
     public let jobType: String
     public let timeout: Duration
     public let requiresAccount: Bool
+    /// The type's concurrency limit, written to the database at worker start; `nil`: none.
+    public let concurrencyLimit: ConcurrencyLimit?
     /// The most jobs one `runBatch` call takes; 1 for handlers that are not batch handlers.
     public let maxBatchSize: Int
     private let runner: @Sendable (Data, JobContext) async throws -> Data
@@ -15,6 +17,7 @@ public struct AnyJobHandler: Sendable {
         jobType = H.jobType
         timeout = H.timeout
         requiresAccount = H.requiresAccount
+        concurrencyLimit = H.concurrencyLimit
         maxBatchSize = 1
         runner = { payloadJSON, context in
             let payload = try Self.decode(H.self, payloadJSON)
@@ -28,6 +31,7 @@ public struct AnyJobHandler: Sendable {
         jobType = H.jobType
         timeout = H.timeout
         requiresAccount = H.requiresAccount
+        concurrencyLimit = H.concurrencyLimit
         maxBatchSize = max(1, H.maxBatchSize)
         runner = { payloadJSON, context in
             let payload = try Self.decode(H.self, payloadJSON)

@@ -21,6 +21,11 @@ public struct HandlerRegistry: Sendable {
 
     public func handler(for jobType: String) -> AnyJobHandler? { handlers[jobType] }
 
+    /// The declared concurrency limits, by job type (types without one are absent).
+    public var concurrencyLimits: [String: ConcurrencyLimit] {
+        handlers.compactMapValues(\.concurrencyLimit)
+    }
+
     /// Keeps only the listed types (`worker run --types`); unknown names are returned, not dropped silently.
     public func restricted(to types: [String]) -> (HandlerRegistry, unknown: [String]) {
         var copy = HandlerRegistry()

@@ -20,6 +20,9 @@ public protocol JobHandler: Sendable {
     static var timeout: Duration { get }
     /// Whether the job must name a `marketplace_account`.
     static var requiresAccount: Bool { get }
+    /// How many jobs of this type may run at once (per account or in total);
+    /// `nil`, the default, for no limit. See `ConcurrencyLimit`.
+    static var concurrencyLimit: ConcurrencyLimit? { get }
 
     func run(_ payload: Payload, context: JobContext) async throws -> Result
 
@@ -31,5 +34,6 @@ public protocol JobHandler: Sendable {
 extension JobHandler {
     public static var timeout: Duration { .seconds(300) }
     public static var requiresAccount: Bool { false }
+    public static var concurrencyLimit: ConcurrencyLimit? { nil }
     public static func describe(result: Data) -> String? { nil }
 }

@@ -13,19 +13,62 @@ struct JobStore: Sendable {
 
     /// Claims up to `$1` due jobs in priority order. SKIP LOCKED lets many
     /// workers claim at once without waiting on each other's rows; the
-    /// partial index `marketplace_job_claimable` means only pending rows are read.
+    /// partial indexes mean only pending rows are read.
     /// `started_at` is cleared: a claimed job may wait in the worker's buffer
     /// (claim-ahead) before its handler starts, and the completion write or
     /// the heartbeat records the real start. `progress` is cleared: a new
     /// attempt starts over (migration 0008).
+    ///
+    /// Concurrency limits (migration 0009), in the same statement: `free`
+    /// locks the free slots of limited keys (SKIP LOCKED: a slot another
+    /// claim is filling is skipped, never waited for); `keyed` takes, per key
+    /// with a free slot, at most that many of its best pending jobs from
+    /// `marketplace_job_keyed_claimable`; `unkeyed` reads unlimited jobs from
+    /// `marketplace_job_claimable`; `next` keeps the best `$1` of both, and
+    /// `taken` writes each keyed job into one of its key's locked slots. A key
+    /// at its limit has no free slot, so its pending jobs are never read: the
+    /// cost does not grow with the number of blocked jobs, and blocked jobs
+    /// are not claimed, so they spend no attempt. Slots are freed by 0009's
+    /// trigger when a job leaves `running`.
     static let claimSQL = """
-        WITH next AS (
-            SELECT id FROM marketplace_job
-             WHERE state = 'pending' AND next_run_at <= now()
+        WITH free AS (
+            SELECT s.concurrency_key, s.slot FROM marketplace_concurrency_slot s
+              JOIN marketplace_job_type_limit l ON l.job_type = s.job_type
+             WHERE s.job_id IS NULL AND s.slot <= l.max_running
+               AND ($3::text[] IS NULL OR s.job_type = ANY($3::text[]))
+             FOR UPDATE OF s SKIP LOCKED
+        ), keyed AS (
+            SELECT c.id, c.priority, c.next_run_at, k.concurrency_key
+              FROM (SELECT concurrency_key, count(*) AS free_slots FROM free GROUP BY concurrency_key) k
+              CROSS JOIN LATERAL (
+                  SELECT id, priority, next_run_at FROM marketplace_job
+                   WHERE concurrency_key = k.concurrency_key AND state = 'pending' AND next_run_at <= now()
+                   ORDER BY priority, next_run_at, id
+                   LIMIT least(k.free_slots, $1)
+                   FOR UPDATE SKIP LOCKED
+              ) c
+        ), unkeyed AS (
+            SELECT id, priority, next_run_at FROM marketplace_job
+             WHERE state = 'pending' AND concurrency_key IS NULL AND next_run_at <= now()
                AND ($3::text[] IS NULL OR job_type = ANY($3::text[]))
              ORDER BY priority, next_run_at, id
              LIMIT $1
              FOR UPDATE SKIP LOCKED
+        ), next AS (
+            SELECT id, concurrency_key FROM (
+                SELECT id, priority, next_run_at, NULL::text AS concurrency_key FROM unkeyed
+                UNION ALL SELECT id, priority, next_run_at, concurrency_key FROM keyed
+            ) candidates
+             ORDER BY priority, next_run_at, id
+             LIMIT $1
+        ), taken AS (
+            UPDATE marketplace_concurrency_slot s SET job_id = pair.id
+              FROM (SELECT n.id, f.concurrency_key, f.slot
+                      FROM (SELECT id, concurrency_key, row_number() OVER (PARTITION BY concurrency_key ORDER BY id) AS rank
+                              FROM next WHERE concurrency_key IS NOT NULL) n
+                      JOIN (SELECT concurrency_key, slot, row_number() OVER (PARTITION BY concurrency_key ORDER BY slot) AS rank
+                              FROM free) f USING (concurrency_key, rank)) pair
+             WHERE s.concurrency_key = pair.concurrency_key AND s.slot = pair.slot
         )
         UPDATE marketplace_job j
            SET state = 'running', attempts = j.attempts + 1, locked_by = $2,

@@ -45,6 +45,13 @@ extension DispatchStateMachine {
                 noteFailure(error)
             } else {
                 noteSuccess()
+                // A written outcome may have freed a concurrency slot (0009) that a
+                // claim racing the write found taken: a drain looks again before
+                // it calls the queue idle.
+                if configuration.exitWhenIdle {
+                    wantClaim = true
+                    wakeGeneration &+= 1
+                }
             }
 
         case .wroteAndClaimed(

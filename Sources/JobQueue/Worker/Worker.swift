@@ -68,6 +68,10 @@ public final class Worker: Service {
                 "types": "\(configuration.types?.joined(separator: ",") ?? "all")",
                 "database": "\(configuration.database.redactedDescription)",
             ])
+        guard await registerConcurrencyLimits(registry.concurrencyLimits, logger: logger) else {
+            logger.info("worker stopped before its first claim")
+            return
+        }
         let handlerPool = PostgresPool(configuration: configuration.database, maxConnections: configuration.handlerPoolSize)
         let listener = PostgresListener(
             configuration: configuration.database,
