@@ -22,6 +22,7 @@ public enum JobTypes {
         registry.register(CatalogSyncJob())
         registry.register(FeedStatusJob())
         registry.register(PruneOperationsJob())
+        registry.register(OrdersSyncJob())
         return registry
     }
 }

@@ -1,11 +1,13 @@
 import Foundation
 import JobQueue
 
-/// The Feeds API 2021-06-30 operations the sync calls, with the usage plans
-/// the model states (`feeds_2021-06-30.json`). The defaults are what a seller
+/// The SP-API operations the jobs call, with the usage plans the models state
+/// (`feeds_2021-06-30.json`, `orders_2026-01-01.json`). The defaults are what a seller
 /// gets unless `x-amzn-RateLimit-Limit` says otherwise.
 public enum SPAPIOperation: String, Sendable, CaseIterable {
     case createFeedDocument, createFeed, getFeed, getFeedDocument
+    /// Orders 2026-01-01 (issue 11).
+    case searchOrders, getOrder
 
     /// Requests per second the usage plan allows.
     public var defaultRate: Decimal {
@@ -14,6 +16,8 @@ public enum SPAPIOperation: String, Sendable, CaseIterable {
         case .createFeed: return Decimal(string: "0.0083")!
         case .getFeed: return 2
         case .getFeedDocument: return Decimal(string: "0.0222")!
+        case .searchOrders: return Decimal(string: "0.0056")!
+        case .getOrder: return Decimal(string: "0.5")!
         }
     }
 
@@ -22,6 +26,8 @@ public enum SPAPIOperation: String, Sendable, CaseIterable {
         switch self {
         case .createFeedDocument, .createFeed, .getFeed: return 15
         case .getFeedDocument: return 10
+        case .searchOrders: return 20
+        case .getOrder: return 30
         }
     }
 
