@@ -91,6 +91,8 @@ extension SPAPIClient {
     ) throws(AmazonError) -> Answer {
         let quoted = { AmazonText.scrub(response.snippet(limit: 120), account.credentials.secrets + [token.value]) }
         if response.isSuccess {
+            // confirmShipment answers 204 with no body: nothing to decode.
+            if let none = SPAPINoContent() as? Answer { return none }
             do {
                 return try JSONDecoder().decode(Answer.self, from: response.body)
             } catch {
