@@ -23,6 +23,9 @@ public enum JobTypes {
         registry.register(FeedStatusJob())
         registry.register(PruneOperationsJob())
         registry.register(OrdersSyncJob())
+        registry.register(ConfirmShipmentJob())
+        registry.register(RefundJob())
+        registry.register(SettlementsJob())
         return registry
     }
 }

@@ -81,5 +81,16 @@ public enum AmazonMoneyText {
         return String(parts[0]) + "." + fraction.padding(toLength: scale, withPad: "0", startingAt: 0)
     }
 
+    /// The exact digits of `amount` with at least `minimumScale` decimals
+    /// (`95` → `95.00`, `0.125` stays), for numeric columns: the stored value
+    /// keeps the cents a person expects to see, and nothing is rounded.
+    public static func plain(_ amount: Decimal, minimumScale: Int = 2) -> String {
+        let text = NSDecimalNumber(decimal: amount).description(withLocale: posix)
+        let parts = text.split(separator: ".", maxSplits: 1)
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        guard fraction.count < minimumScale else { return text }
+        return String(parts[0]) + "." + fraction.padding(toLength: minimumScale, withPad: "0", startingAt: 0)
+    }
+
     static let posix = Locale(identifier: "en_US_POSIX")
 }
