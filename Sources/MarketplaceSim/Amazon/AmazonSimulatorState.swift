@@ -29,6 +29,8 @@ actor AmazonSimulatorState {
     private var feeds: [String: AmazonSimulatedFeed] = [:]
     private var feedOrder: [String] = []
     private var nextFeedNumber = 50_001
+    /// Orders, packages, adjustments and settlement reports (issue 11; `AmazonSalesLedger`).
+    var sales = AmazonSalesLedger()
 
     init(configuration: AmazonSimulatorConfiguration, faults: AmazonFaults) {
         self.configuration = configuration
@@ -100,6 +102,15 @@ actor AmazonSimulatorState {
         }
         if fault != nil { stats.faultsServed += 1 }
         return (fault, faults.delayMilliseconds)
+    }
+
+    /// How long to hold the answer of an `operation` that was carried out
+    /// (0: answer at once), counting down `slowResponses`.
+    func takeSlowResponse(operation: String) -> Int {
+        guard faults.slowResponses > 0, faults.slowOperation == nil || faults.slowOperation == operation else { return 0 }
+        faults.slowResponses -= 1
+        stats.faultsServed += 1
+        return faults.slowMilliseconds
     }
 
     // MARK: Documents
@@ -237,6 +248,21 @@ actor AmazonSimulatorState {
                     feeds[id] = feed
                     break
                 }
+            }
+            if feed.feedType == AmazonAdjustmentProcessor.feedType {
+                // An XML feed: its own processor, an XML processing report (issue 11).
+                let outcome = processAdjustments(documents[feed.inputFeedDocumentID]?.bytes ?? Data(), feedID: id)
+                let report = Document(
+                    id: "amzn1.tortuga.4.na.report." + UUID().uuidString.lowercased(), contentType: "text/xml",
+                    signature: Self.randomHex(32), createdAt: now, bytes: (try? Gzip.compress(outcome.report)) ?? outcome.report,
+                    isReport: true)
+                documents[report.id] = report
+                feed.processingStatus = "DONE"
+                feed.resultFeedDocumentID = report.id
+                feed.processedAt = now
+                feed.summary = outcome.summary
+                feeds[id] = feed
+                continue
             }
             var processor = AmazonFeedProcessor(sellerID: configuration.sellerID, skuIssues: skuIssues, listings: listings)
             let outcome = processor.process(document: documents[feed.inputFeedDocumentID]?.bytes ?? Data(), feedID: id)
