@@ -25,10 +25,13 @@ actor AmazonSimulatorState {
     private(set) var stats = AmazonSimulatorStats()
     private(set) var listings: [String: AmazonListing] = [:]
     private var tokens: [String: Date] = [:]
-    private var documents: [String: Document] = [:]
-    private var feeds: [String: AmazonSimulatedFeed] = [:]
+    /// Internal, not private: the XML feeds (`AmazonSimulatorState+Orders.swift`) store their reports here too.
+    var documents: [String: Document] = [:]
+    var feeds: [String: AmazonSimulatedFeed] = [:]
     private var feedOrder: [String] = []
     private var nextFeedNumber = 50_001
+    /// Orders, searches and acknowledgements (`AmazonSimulatorState+Orders.swift`).
+    var orderBook = AmazonOrderBook()
 
     init(configuration: AmazonSimulatorConfiguration, faults: AmazonFaults) {
         self.configuration = configuration
@@ -215,7 +218,7 @@ actor AmazonSimulatorState {
 
     /// Moves feeds through IN_QUEUE → IN_PROGRESS → DONE/FATAL by their age,
     /// processing them in creation order, as Amazon applies a seller's feeds in turn.
-    private func advance() {
+    func advance() {
         let delay = TimeInterval(configuration.processingDelayMilliseconds) / 1000
         let now = Date()
         for id in feedOrder {
@@ -237,6 +240,11 @@ actor AmazonSimulatorState {
                     feeds[id] = feed
                     break
                 }
+            }
+            // XML feeds (orders: acknowledgements, adjustments) have their own processing.
+            if feed.feedType != "JSON_LISTINGS_FEED", settleXMLFeed(&feed, now: now) {
+                feeds[id] = feed
+                continue
             }
             var processor = AmazonFeedProcessor(sellerID: configuration.sellerID, skuIssues: skuIssues, listings: listings)
             let outcome = processor.process(document: documents[feed.inputFeedDocumentID]?.bytes ?? Data(), feedID: id)
