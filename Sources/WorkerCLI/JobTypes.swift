@@ -23,6 +23,8 @@ public enum JobTypes {
         registry.register(FeedStatusJob())
         registry.register(PruneOperationsJob())
         registry.register(OrdersSyncJob())
+        registry.register(OrdersAckJob())
+        registry.register(OrdersAckStatusJob())
         registry.register(ConfirmShipmentJob())
         registry.register(RefundJob())
         registry.register(SettlementsJob())

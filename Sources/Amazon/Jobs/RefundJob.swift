@@ -178,11 +178,11 @@ public struct RefundJob: JobHandler {
             } catch {
                 return try await review(row, "the processing report of feed \(feedID) is unreadable: \(error)", store)
             }
-            let errors =
-                report.errors(messageID: 1)
-                ?? (report.documentErrors.isEmpty ? nil : report.documentErrors.joined(separator: "; "))
-            let summary =
-                #"{"messages_processed": \#(report.messagesProcessed), "messages_successful": \#(report.messagesSuccessful), "messages_with_error": \#(report.messagesWithError), "messages_with_warning": \#(report.messagesWithWarning)}"#
+            // Message 1 is the refund; results with no message (0) are about the whole document.
+            let texts = report.results.filter { ($0.messageID == 1 || $0.messageID == 0) && $0.resultCode == "Error" }
+                .map { ($0.messageCode.map { "\($0): " } ?? "") + $0.description }
+            let errors = texts.isEmpty ? nil : texts.joined(separator: "; ")
+            let summary = report.summaryJSON
             try await store.settle(
                 row.id, feed: feedRow, feedStatus: "DONE", succeeded: errors == nil, message: errors, report: raw,
                 summary: summary, resultDocumentID: documentID)

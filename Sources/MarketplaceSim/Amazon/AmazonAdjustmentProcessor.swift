@@ -28,7 +28,7 @@ struct AmazonAdjustmentProcessor {
     }
 
     let sellerID: String
-    let orders: [String: AmazonSimulatedOrder]
+    let orders: [String: AmazonSimOrder]
     /// MerchantAdjustmentItemIDs Amazon has seen: a second refund with one of them is refused.
     var seenAdjustmentItemIDs: Set<String>
 
@@ -98,7 +98,8 @@ struct AmazonAdjustmentProcessor {
         var currency = ""
         var merchantIDs: [String] = []
         for item in items {
-            guard let code = Self.text(item, "AmazonOrderItemCode"), order.items[code] != nil else {
+            guard let code = Self.text(item, "AmazonOrderItemCode"), order.items.contains(where: { $0.orderItemID == code })
+            else {
                 return .failure(Refusal(text: "The AmazonOrderItemCode is not an item of order \(orderID)."))
             }
             if let merchantID = Self.text(item, "MerchantAdjustmentItemID") {

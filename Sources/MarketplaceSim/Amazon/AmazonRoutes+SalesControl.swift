@@ -1,25 +1,12 @@
 import FlyingFox
 import Foundation
 
-/// Issue 11's control routes: `POST /_control/orders` (`[AmazonSimulatedOrder]`
-/// or one), `GET /_control/packages`, `GET /_control/adjustments`,
+/// Issue 11's control routes: `GET /_control/packages`, `GET /_control/adjustments`,
 /// `POST /_control/settlement-reports` (`AmazonSettlementReportSpec`, plus
 /// `"corrupt_gzip": true`), `GET /_control/settlement-reports`.
 extension AmazonRoutes {
     func salesControl(method: FlyingFox.HTTPMethod, path: String, body: Data) async -> FlyingFox.HTTPResponse? {
         switch (method, path) {
-        case (.POST, "/_control/orders"):
-            let decoder = JSONDecoder()
-            guard
-                let orders = (try? decoder.decode([AmazonSimulatedOrder].self, from: body))
-                    ?? (try? decoder.decode(AmazonSimulatedOrder.self, from: body)).map({ [$0] })
-            else {
-                return Self.json(
-                    ["error": "expected {\"order_id\", \"marketplace_id\", \"items\": {\"ITEM\": qty}} or a list"],
-                    status: .badRequest)
-            }
-            for order in orders { await state.registerOrder(order) }
-            return Self.encoded(orders)
         case (.GET, "/_control/packages"):
             return Self.encoded(await state.packages())
         case (.GET, "/_control/adjustments"):

@@ -7,13 +7,16 @@ import Foundation
 struct AmazonRoutes: HTTPHandler {
     let state: AmazonSimulatorState
     static let feeds = "/feeds/2021-06-30"
+    static let orders = "/orders/2026-01-01"
     static let ordersV0 = "/orders/v0"
     static let reports = "/reports/2021-06-30"
     static let reportStorage = "/_report-storage/"
 
     func handleRequest(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
         let path = request.path
+        if path.hasPrefix("/_control/orders") { return try await orderControl(path: path, request: request) }
         if path.hasPrefix("/_control/") { return try await control(path: path, request: request) }
+        if path.hasPrefix(Self.orders + "/") { return try await orders(request) }
         if path == "/auth/o2/token" { return try await token(request) }
         if path.hasPrefix("/_storage/") { return try await storage(request) }
         if path.hasPrefix(Self.feeds + "/") { return try await spAPI(request) }

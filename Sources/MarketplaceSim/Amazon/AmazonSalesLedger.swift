@@ -1,13 +1,11 @@
 import Foundation
 
-/// What the simulator knows of a seller's sales (issue 11): the orders whose
-/// items shipments and refunds may name, the packages confirmed, the
+/// What the simulator keeps of a seller's sales after the order (issue 11;
+/// orders themselves are in `AmazonOrderBook`): the packages confirmed, the
 /// adjustments accepted from feeds, and the settlement reports Amazon
 /// "generated". Kept by `AmazonSimulatorState`; worked by its `+Shipments`,
 /// `+Adjustments` and `+Reports` extensions.
 struct AmazonSalesLedger {
-    /// Orders by Amazon order id.
-    var orders: [String: AmazonSimulatedOrder] = [:]
     /// Packages by "orderID#packageReferenceId", and the keys in the order first confirmed.
     var packages: [String: AmazonSimulatedPackage] = [:]
     var packageOrder: [String] = []

@@ -1,11 +1,10 @@
 import Foundation
 
-/// Issue 11's simulator parts, for tests and the demo (the same as the
-/// `/_control/orders`, `/_control/packages`, `/_control/adjustments` and
-/// `/_control/settlement-reports` routes).
+/// Issue 11's shipment, refund and settlement parts, for tests and the demo
+/// (the same as the `/_control/packages`, `/_control/adjustments` and
+/// `/_control/settlement-reports` routes). Shipments and refunds name the
+/// orders of `addOrders` (`AmazonSimulator+Orders.swift`).
 extension AmazonSimulator {
-    /// Makes an order known, so shipments and refunds may name its items.
-    public func registerOrder(_ order: AmazonSimulatedOrder) async { await state.registerOrder(order) }
     /// Every package Amazon holds, in the order first confirmed.
     public func packages() async -> [AmazonSimulatedPackage] { await state.packages() }
     /// Accepted confirmShipment calls (resends included).

@@ -18,7 +18,7 @@ extension AmazonSimulatorState {
         let report = AmazonSimulatedReport(
             reportId: String(sales.nextReportNumber), reportType: "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2",
             processingStatus: "DONE", createdTime: Date(), reportDocumentId: document.id,
-            marketplaceIds: [sales.orders.values.first?.marketplaceID ?? "A1PA6795UKMFR9"])
+            marketplaceIds: [orderBook.all.first?.marketplaceID ?? "A1PA6795UKMFR9"])
         sales.nextReportNumber += 1
         sales.reports.append(report)
         return report

@@ -10,8 +10,6 @@ extension AmazonSimulatorState {
         case notFound(String)
     }
 
-    func registerOrder(_ order: AmazonSimulatedOrder) { sales.orders[order.orderID] = order }
-
     func packages() -> [AmazonSimulatedPackage] { sales.packageOrder.compactMap { sales.packages[$0] } }
 
     func confirmations() -> Int { sales.confirmations }
@@ -42,7 +40,7 @@ extension AmazonSimulatorState {
         if carrierCode == "Other" && (carrierName ?? "").isEmpty {
             return .invalid(code: "InvalidInput", message: "CarrierName is required when CarrierCode is Other.")
         }
-        guard let order = sales.orders[orderID] else { return .notFound("Order \(orderID) was not found.") }
+        guard var order = orderBook.orders[orderID] else { return .notFound("Order \(orderID) was not found.") }
         guard order.marketplaceID == marketplaceID else {
             return .invalid(code: "InvalidInput", message: "Invalid marketplaceId \(marketplaceID) for this order.")
         }
@@ -51,10 +49,12 @@ extension AmazonSimulatorState {
         }
         var items: [String: Int] = [:]
         for item in rawItems {
-            guard let itemID = item["orderItemId"] as? String, order.items[itemID] != nil else {
+            guard let itemID = item["orderItemId"] as? String,
+                let line = order.items.first(where: { $0.orderItemID == itemID })
+            else {
                 return .invalid(code: "InvalidInput", message: "OrderItemId is invalid")
             }
-            guard let quantity = item["quantity"] as? Int, quantity >= 1, quantity <= order.items[itemID]! else {
+            guard let quantity = item["quantity"] as? Int, quantity >= 1, quantity <= line.quantityOrdered else {
                 return .invalid(code: "InvalidInput", message: "Quantity is invalid for OrderItemId \(itemID).")
             }
             items[itemID, default: 0] += quantity
@@ -68,6 +68,20 @@ extension AmazonSimulatorState {
         if let old = sales.packages[key] { package.edits = old.edits + 1 } else { sales.packageOrder.append(key) }
         sales.packages[key] = package
         sales.confirmations += 1
+        // The order ships as its packages say: units per item over every package, capped at what was ordered.
+        var shipped: [String: Int] = [:]
+        for other in sales.packages.values where other.orderID == orderID {
+            for (itemID, quantity) in other.items { shipped[itemID, default: 0] += quantity }
+        }
+        for index in order.items.indices {
+            order.items[index].quantityFulfilled = min(
+                order.items[index].quantityOrdered, shipped[order.items[index].orderItemID] ?? 0)
+        }
+        if order.status == "UNSHIPPED" || order.status == "PARTIALLY_SHIPPED" {
+            order.status = order.items.allSatisfy { $0.quantityFulfilled >= $0.quantityOrdered } ? "SHIPPED" : "PARTIALLY_SHIPPED"
+        }
+        order.lastUpdatedTime = Date()
+        orderBook.update(order)
         return .confirmed(edited: edited)
     }
 }

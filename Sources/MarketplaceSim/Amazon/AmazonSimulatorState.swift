@@ -25,11 +25,14 @@ actor AmazonSimulatorState {
     private(set) var stats = AmazonSimulatorStats()
     private(set) var listings: [String: AmazonListing] = [:]
     private var tokens: [String: Date] = [:]
-    private var documents: [String: Document] = [:]
-    private var feeds: [String: AmazonSimulatedFeed] = [:]
+    /// Internal, not private: the XML feeds (`AmazonSimulatorState+Orders.swift`) store their reports here too.
+    var documents: [String: Document] = [:]
+    var feeds: [String: AmazonSimulatedFeed] = [:]
     private var feedOrder: [String] = []
     private var nextFeedNumber = 50_001
-    /// Orders, packages, adjustments and settlement reports (issue 11; `AmazonSalesLedger`).
+    /// Orders, searches and acknowledgements (`AmazonSimulatorState+Orders.swift`).
+    var orderBook = AmazonOrderBook()
+    /// Packages, adjustments and settlement reports (`AmazonSalesLedger`).
     var sales = AmazonSalesLedger()
 
     init(configuration: AmazonSimulatorConfiguration, faults: AmazonFaults) {
@@ -226,7 +229,7 @@ actor AmazonSimulatorState {
 
     /// Moves feeds through IN_QUEUE → IN_PROGRESS → DONE/FATAL by their age,
     /// processing them in creation order, as Amazon applies a seller's feeds in turn.
-    private func advance() {
+    func advance() {
         let delay = TimeInterval(configuration.processingDelayMilliseconds) / 1000
         let now = Date()
         for id in feedOrder {
@@ -249,18 +252,13 @@ actor AmazonSimulatorState {
                     break
                 }
             }
+            // XML feeds (orders: acknowledgements, adjustments) have their own processing.
             if feed.feedType == AmazonAdjustmentProcessor.feedType {
-                // An XML feed: its own processor, an XML processing report (issue 11).
-                let outcome = processAdjustments(documents[feed.inputFeedDocumentID]?.bytes ?? Data(), feedID: id)
-                let report = Document(
-                    id: "amzn1.tortuga.4.na.report." + UUID().uuidString.lowercased(), contentType: "text/xml",
-                    signature: Self.randomHex(32), createdAt: now, bytes: (try? Gzip.compress(outcome.report)) ?? outcome.report,
-                    isReport: true)
-                documents[report.id] = report
-                feed.processingStatus = "DONE"
-                feed.resultFeedDocumentID = report.id
-                feed.processedAt = now
-                feed.summary = outcome.summary
+                settleAdjustmentFeed(&feed, now: now)
+                feeds[id] = feed
+                continue
+            }
+            if feed.feedType != "JSON_LISTINGS_FEED", settleXMLFeed(&feed, now: now) {
                 feeds[id] = feed
                 continue
             }
