@@ -22,6 +22,12 @@ public enum JobTypes {
         registry.register(CatalogSyncJob())
         registry.register(FeedStatusJob())
         registry.register(PruneOperationsJob())
+        registry.register(OrdersSyncJob())
+        registry.register(OrdersAckJob())
+        registry.register(OrdersAckStatusJob())
+        registry.register(ConfirmShipmentJob())
+        registry.register(RefundJob())
+        registry.register(SettlementsJob())
         return registry
     }
 }

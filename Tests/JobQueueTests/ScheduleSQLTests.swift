@@ -39,8 +39,9 @@ struct ScheduleSQLTests {
             #expect(try z.first?.decode(Int.self, "interval_seconds") == 600)
             #expect(z.first?["origin"] == "default")
             let a = try await schedules(h, account: amazon)
-            #expect(a.map { $0["job_type"] } == ["amazon.catalog_sync"])
-            #expect(try a.first?.decode(Int.self, "interval_seconds") == 900)
+            // Catalog and orders (0010), both at the account's interval; settlements daily (0011).
+            #expect(a.map { $0["job_type"] } == ["amazon.catalog_sync", "amazon.orders_sync", "amazon.settlements"])
+            #expect(try a.map { try $0.decode(Int.self, "interval_seconds") } == [900, 900, 86400])
             #expect(try await schedules(h, account: other).isEmpty)
 
             // A later interval applies at once (next run no later than now + interval); other setting changes leave the row.

@@ -30,11 +30,16 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
     public var automatic: Bool
     /// Per-quota overrides of the model's rate limits (`rate_limits`), by operation or `feed_submissions`.
     public var rateLimits: [String: AmazonRateLimitOverride]
+    /// How long one SP-API or storage request may take before it counts as
+    /// timed out (`request_timeout_seconds`, 1 to 300, default 60). A
+    /// simulator run lowers it to see a slow answer as a timeout quickly.
+    public var requestTimeoutSeconds: Int
 
     enum CodingKeys: String, CodingKey {
         case sellerID = "seller_id", marketplaceIDs = "marketplace_ids", endpoint, tokenEndpoint = "token_endpoint"
         case imageBaseURL = "image_base_url", currency, defaultProductType = "default_product_type"
         case intervalSeconds = "interval_seconds", automatic, rateLimits = "rate_limits"
+        case requestTimeoutSeconds = "request_timeout_seconds"
     }
 
     /// Settings from parts (tests, tools), with the documented defaults.
@@ -42,7 +47,7 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
         sellerID: String, marketplaceIDs: [String], endpoint: URL = defaultEndpoint,
         tokenEndpoint: URL = defaultTokenEndpoint, imageBaseURL: URL? = nil, currency: String? = nil,
         defaultProductType: String? = nil, intervalSeconds: Int = 600, automatic: Bool = false,
-        rateLimits: [String: AmazonRateLimitOverride] = [:]
+        rateLimits: [String: AmazonRateLimitOverride] = [:], requestTimeoutSeconds: Int = 60
     ) {
         self.sellerID = sellerID
         self.marketplaceIDs = marketplaceIDs
@@ -54,6 +59,7 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
         self.intervalSeconds = intervalSeconds
         self.automatic = automatic
         self.rateLimits = rateLimits
+        self.requestTimeoutSeconds = requestTimeoutSeconds
     }
 
     /// Decodes and validates the `settings` column; errors name the key.
@@ -89,6 +95,11 @@ public struct AmazonSettings: Decodable, Sendable, Equatable {
         }
         automatic = try container.decodeIfPresent(Bool.self, forKey: .automatic) ?? false
         rateLimits = try container.decodeIfPresent([String: AmazonRateLimitOverride].self, forKey: .rateLimits) ?? [:]
+        requestTimeoutSeconds = try container.decodeIfPresent(Int.self, forKey: .requestTimeoutSeconds) ?? 60
+        guard (1...300).contains(requestTimeoutSeconds) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .requestTimeoutSeconds, in: container, debugDescription: "must be 1 to 300 seconds")
+        }
         let known = Set(SPAPIOperation.allCases.map(\.rawValue) + [AmazonRateLimitOverride.feedSubmissionsKey])
         if let unknown = rateLimits.keys.sorted().first(where: { !known.contains($0) }) {
             throw DecodingError.dataCorruptedError(

@@ -11,10 +11,12 @@ extension SPAPIClient {
         let errors: [Entry]
     }
 
-    /// - Parameter rateLimited: false when the caller already took this operation's token.
+    /// - Parameters:
+    ///   - rateLimited: false when the caller already took this operation's token.
+    ///   - query: sent in the URL, never in errors or logs (a page token is long and says nothing to a person).
     func call<Body: Encodable, Answer: Decodable>(
         _ operation: SPAPIOperation, method: String, path: String, body: Body?,
-        rateLimited: Bool = true
+        rateLimited: Bool = true, query: [URLQueryItem] = []
     ) async throws(AmazonError) -> Answer {
         let target = "\(method) \(path)"
         if rateLimited { try await takeRateLimit([operation.rateLimit(settings: account.settings)], target: operation.rawValue) }
@@ -26,7 +28,14 @@ extension SPAPIClient {
                     snippet: String(describing: error).prefix(80).description)
             }
         }
-        let url = URL(string: account.settings.endpoint.absoluteString + path)!
+        var url = URL(string: account.settings.endpoint.absoluteString + path)!
+        if !query.isEmpty, var components = URLComponents(url: url, resolvingAgainstBaseURL: false) {
+            // A `+` in a timestamp or token would read as a space: encode it too.
+            components.percentEncodedQuery = query.map { item in
+                "\(Self.queryEscaped(item.name))=\(Self.queryEscaped(item.value ?? ""))"
+            }.joined(separator: "&")
+            url = components.url ?? url
+        }
         let started = ContinuousClock.now
         var token = try await tokens.accessToken(for: account, http: http)
         var response = try await send(request(method: method, url: url, body: bodyData, token: token))
@@ -82,6 +91,8 @@ extension SPAPIClient {
     ) throws(AmazonError) -> Answer {
         let quoted = { AmazonText.scrub(response.snippet(limit: 120), account.credentials.secrets + [token.value]) }
         if response.isSuccess {
+            // confirmShipment answers 204 with no body: nothing to decode.
+            if let none = SPAPINoContent() as? Answer { return none }
             do {
                 return try JSONDecoder().decode(Answer.self, from: response.body)
             } catch {
@@ -148,6 +159,12 @@ extension SPAPIClient {
         } catch {
             throw .rateLimiterUnavailable(account: account.label, reason: String(describing: error).prefix(200).description)
         }
+    }
+
+    static func queryEscaped(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~,")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
     /// A short, scrubbed quote of a storage (upload/download) answer.

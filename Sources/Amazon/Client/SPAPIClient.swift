@@ -63,7 +63,7 @@ public struct SPAPIClient: Sendable {
         try await createFeedDocument(contentType: contentType, limited: true)
     }
 
-    private func createFeedDocument(contentType: String, limited: Bool) async throws(AmazonError) -> FeedDocumentUpload {
+    func createFeedDocument(contentType: String, limited: Bool) async throws(AmazonError) -> FeedDocumentUpload {
         struct Answer: Decodable { let feedDocumentId: String; let url: String }
         let answer: Answer = try await call(
             .createFeedDocument, method: "POST", path: "\(Self.feedsPath)/documents",
@@ -156,7 +156,7 @@ public struct SPAPIClient: Sendable {
         try await download(try await getFeedDocument(feedDocumentID))
     }
 
-    private func createFeed(
+    func createFeed(
         feedType: String, inputFeedDocumentID: String, marketplaceIDs: [String]?,
         limited: Bool
     ) async throws(AmazonError) -> String {

@@ -1,11 +1,16 @@
 import Foundation
 import JobQueue
 
-/// The Feeds API 2021-06-30 operations the sync calls, with the usage plans
-/// the model states (`feeds_2021-06-30.json`). The defaults are what a seller
-/// gets unless `x-amzn-RateLimit-Limit` says otherwise.
+/// The SP-API operations the jobs call, with the usage plans the models state
+/// (`feeds_2021-06-30.json`, `orders_2026-01-01.json`; `ordersV0.json` for
+/// confirmShipment; `reports_2021-06-30.json` for the settlement reports). The
+/// defaults are what a seller gets unless `x-amzn-RateLimit-Limit` says otherwise.
 public enum SPAPIOperation: String, Sendable, CaseIterable {
     case createFeedDocument, createFeed, getFeed, getFeedDocument
+    /// Orders 2026-01-01 (issue 11).
+    case searchOrders, getOrder
+    /// Orders v0's shipment confirmation and the Reports API (issue 11's shipments and settlements).
+    case confirmShipment, getReports, getReportDocument
 
     /// Requests per second the usage plan allows.
     public var defaultRate: Decimal {
@@ -14,14 +19,21 @@ public enum SPAPIOperation: String, Sendable, CaseIterable {
         case .createFeed: return Decimal(string: "0.0083")!
         case .getFeed: return 2
         case .getFeedDocument: return Decimal(string: "0.0222")!
+        case .searchOrders: return Decimal(string: "0.0056")!
+        case .getOrder: return Decimal(string: "0.5")!
+        case .confirmShipment: return 2
+        case .getReports: return Decimal(string: "0.0222")!
+        case .getReportDocument: return Decimal(string: "0.0167")!
         }
     }
 
     /// Requests the usage plan allows at once after a quiet period.
     public var defaultBurst: Int {
         switch self {
-        case .createFeedDocument, .createFeed, .getFeed: return 15
-        case .getFeedDocument: return 10
+        case .createFeedDocument, .createFeed, .getFeed, .getReportDocument: return 15
+        case .getFeedDocument, .confirmShipment, .getReports: return 10
+        case .searchOrders: return 20
+        case .getOrder: return 30
         }
     }
 

@@ -9,7 +9,9 @@ enum AmazonJobSupport {
     }
 
     static func client(_ account: AmazonAccount, _ context: JobContext) -> SPAPIClient {
-        SPAPIClient(account: account, http: context.http, tokens: .shared, rateLimiter: RateLimiter(database: context.database))
+        SPAPIClient(
+            account: account, http: context.http, tokens: .shared, rateLimiter: RateLimiter(database: context.database),
+            timeout: .seconds(account.settings.requestTimeoutSeconds))
     }
 
     static func feedSettings(_ settings: AmazonSettings) -> FeedSettings {

@@ -26,12 +26,20 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
     public var tokenErrors: Int
     /// Every SP-API request waits this long (0 = none).
     public var delayMilliseconds: Int
+    /// The next N requests of `slowOperation` are carried out (a package
+    /// recorded, a feed created), then answered only after `slowMilliseconds`:
+    /// a client with a shorter timeout sees a timeout for work that was done.
+    public var slowResponses: Int
+    /// The operation that answers late (`confirmShipment`, `createFeed`); nil: any that supports it.
+    public var slowOperation: String?
+    /// How late those answers come.
+    public var slowMilliseconds: Int
 
     /// No faults unless given.
     public init(
         afterRequests: Int = 0, internalErrors: Int = 0, tooManyRequests: Int = 0, rateLimitLimit: String? = nil,
         htmlPages: Int = 0, malformedJSON: Int = 0, accessDenied: Int = 0, garbageReports: Int = 0, tokenErrors: Int = 0,
-        delayMilliseconds: Int = 0
+        delayMilliseconds: Int = 0, slowResponses: Int = 0, slowOperation: String? = nil, slowMilliseconds: Int = 0
     ) {
         self.afterRequests = afterRequests
         self.internalErrors = internalErrors
@@ -43,6 +51,9 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
         self.garbageReports = garbageReports
         self.tokenErrors = tokenErrors
         self.delayMilliseconds = delayMilliseconds
+        self.slowResponses = slowResponses
+        self.slowOperation = slowOperation
+        self.slowMilliseconds = slowMilliseconds
     }
 
     enum CodingKeys: String, CodingKey {
@@ -50,6 +61,7 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
         case rateLimitLimit = "rate_limit_limit", htmlPages = "html_pages", malformedJSON = "malformed_json", accessDenied =
             "access_denied"
         case garbageReports = "garbage_reports", tokenErrors = "token_errors", delayMilliseconds = "delay_ms"
+        case slowResponses = "slow_responses", slowOperation = "slow_operation", slowMilliseconds = "slow_ms"
     }
 
     /// Every field optional, so `{"too_many_requests": 3, "rate_limit_limit": "0.5"}` is complete.
@@ -62,6 +74,8 @@ public struct AmazonFaults: Sendable, Codable, Equatable {
             rateLimitLimit: try container.decodeIfPresent(String.self, forKey: .rateLimitLimit),
             htmlPages: try count(.htmlPages), malformedJSON: try count(.malformedJSON), accessDenied: try count(.accessDenied),
             garbageReports: try count(.garbageReports), tokenErrors: try count(.tokenErrors),
-            delayMilliseconds: try count(.delayMilliseconds))
+            delayMilliseconds: try count(.delayMilliseconds), slowResponses: try count(.slowResponses),
+            slowOperation: try container.decodeIfPresent(String.self, forKey: .slowOperation),
+            slowMilliseconds: try count(.slowMilliseconds))
     }
 }

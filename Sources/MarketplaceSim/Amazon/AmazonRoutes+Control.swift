@@ -53,6 +53,7 @@ extension AmazonRoutes {
             await state.resetStats()
             return Self.json(["ok": true])
         default:
+            if let response = await salesControl(method: request.method, path: path, body: body) { return response }
             if request.method == .GET, path.hasPrefix("/_control/listings/") {
                 let sku = String(path.dropFirst("/_control/listings/".count)).removingPercentEncoding ?? ""
                 guard let listing = await state.listing(sku: sku) else {

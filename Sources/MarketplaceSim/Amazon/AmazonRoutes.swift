@@ -7,13 +7,22 @@ import Foundation
 struct AmazonRoutes: HTTPHandler {
     let state: AmazonSimulatorState
     static let feeds = "/feeds/2021-06-30"
+    static let orders = "/orders/2026-01-01"
+    static let ordersV0 = "/orders/v0"
+    static let reports = "/reports/2021-06-30"
+    static let reportStorage = "/_report-storage/"
 
     func handleRequest(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
         let path = request.path
+        if path.hasPrefix("/_control/orders") { return try await orderControl(path: path, request: request) }
         if path.hasPrefix("/_control/") { return try await control(path: path, request: request) }
+        if path.hasPrefix(Self.orders + "/") { return try await orders(request) }
         if path == "/auth/o2/token" { return try await token(request) }
         if path.hasPrefix("/_storage/") { return try await storage(request) }
         if path.hasPrefix(Self.feeds + "/") { return try await spAPI(request) }
+        if path.hasPrefix(Self.ordersV0 + "/") { return try await shipments(request) }
+        if path.hasPrefix(Self.reports + "/") { return try await reports(request) }
+        if path.hasPrefix(Self.reportStorage) { return try await reportStorage(request) }
         return Self.errors(.notFound, code: "NotFound", message: "Resource not found: \(request.method.rawValue) \(path)")
     }
 
@@ -65,44 +74,7 @@ struct AmazonRoutes: HTTPHandler {
                 .notFound, code: "NotFound", message: "Resource not found: \(request.method.rawValue) \(request.path)")
         }
 
-        let (fault, delay) = await state.nextFault(operation: route.operation)
-        if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
-        switch fault {
-        case .internalError:
-            return Self.errors(
-                .internalServerError, code: "InternalFailure", message: "We encountered an internal error. Please try again.")
-        case .tooManyRequests(let limit):
-            var response = Self.errors(
-                .tooManyRequests, code: "QuotaExceeded", message: "You exceeded your quota for the requested resource.")
-            if let limit { response.headers[HTTPHeader("x-amzn-RateLimit-Limit")] = limit }
-            return response
-        case .html:
-            let page =
-                "<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>"
-            return FlyingFox.HTTPResponse(
-                statusCode: .serviceUnavailable, headers: [.contentType: "text/html"], body: Data(page.utf8))
-        case .accessDenied:
-            return Self.errors(
-                .forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
-                details: "The application is not authorized for this operation.")
-        case .malformedJSON:
-            return FlyingFox.HTTPResponse(
-                statusCode: .ok, headers: [.contentType: "application/json"], body: Data("{\"feedId\": \"5".utf8))
-        case nil:
-            break
-        }
-
-        switch await state.authorise(request.headers[HTTPHeader("x-amz-access-token")]) {
-        case .ok: break
-        case .expired:
-            return Self.errors(
-                .forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
-                details: "The access token you provided has expired.")
-        case .missing, .unknown:
-            return Self.errors(
-                .forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
-                details: "The access token you provided is revoked, malformed or invalid.")
-        }
+        if let refusal = try await gate(operation: route.operation, request: request) { return refusal }
 
         let body = try await request.bodyData
         let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
@@ -129,7 +101,11 @@ struct AmazonRoutes: HTTPHandler {
                     message: "feedType, marketplaceIds and inputFeedDocumentId are required.")
             }
             switch await state.createFeed(feedType: feedType, marketplaceIDs: marketplaces, inputFeedDocumentID: documentID) {
-            case .created(let id): return Self.json(["feedId": id], status: .accepted)
+            case .created(let id):
+                // A slow answer: the feed exists, but the client may have given up waiting.
+                let slow = await state.takeSlowResponse(operation: "createFeed")
+                if slow > 0 { try await Task.sleep(for: .milliseconds(slow)) }
+                return Self.json(["feedId": id], status: .accepted)
             case .invalid(let message): return Self.errors(.badRequest, code: "InvalidInput", message: message)
             }
         default:

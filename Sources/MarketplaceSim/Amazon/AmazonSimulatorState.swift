@@ -25,10 +25,15 @@ actor AmazonSimulatorState {
     private(set) var stats = AmazonSimulatorStats()
     private(set) var listings: [String: AmazonListing] = [:]
     private var tokens: [String: Date] = [:]
-    private var documents: [String: Document] = [:]
-    private var feeds: [String: AmazonSimulatedFeed] = [:]
+    /// Internal, not private: the XML feeds (`AmazonSimulatorState+Orders.swift`) store their reports here too.
+    var documents: [String: Document] = [:]
+    var feeds: [String: AmazonSimulatedFeed] = [:]
     private var feedOrder: [String] = []
     private var nextFeedNumber = 50_001
+    /// Orders, searches and acknowledgements (`AmazonSimulatorState+Orders.swift`).
+    var orderBook = AmazonOrderBook()
+    /// Packages, adjustments and settlement reports (`AmazonSalesLedger`).
+    var sales = AmazonSalesLedger()
 
     init(configuration: AmazonSimulatorConfiguration, faults: AmazonFaults) {
         self.configuration = configuration
@@ -100,6 +105,15 @@ actor AmazonSimulatorState {
         }
         if fault != nil { stats.faultsServed += 1 }
         return (fault, faults.delayMilliseconds)
+    }
+
+    /// How long to hold the answer of an `operation` that was carried out
+    /// (0: answer at once), counting down `slowResponses`.
+    func takeSlowResponse(operation: String) -> Int {
+        guard faults.slowResponses > 0, faults.slowOperation == nil || faults.slowOperation == operation else { return 0 }
+        faults.slowResponses -= 1
+        stats.faultsServed += 1
+        return faults.slowMilliseconds
     }
 
     // MARK: Documents
@@ -215,7 +229,7 @@ actor AmazonSimulatorState {
 
     /// Moves feeds through IN_QUEUE → IN_PROGRESS → DONE/FATAL by their age,
     /// processing them in creation order, as Amazon applies a seller's feeds in turn.
-    private func advance() {
+    func advance() {
         let delay = TimeInterval(configuration.processingDelayMilliseconds) / 1000
         let now = Date()
         for id in feedOrder {
@@ -237,6 +251,16 @@ actor AmazonSimulatorState {
                     feeds[id] = feed
                     break
                 }
+            }
+            // XML feeds (orders: acknowledgements, adjustments) have their own processing.
+            if feed.feedType == AmazonAdjustmentProcessor.feedType {
+                settleAdjustmentFeed(&feed, now: now)
+                feeds[id] = feed
+                continue
+            }
+            if feed.feedType != "JSON_LISTINGS_FEED", settleXMLFeed(&feed, now: now) {
+                feeds[id] = feed
+                continue
             }
             var processor = AmazonFeedProcessor(sellerID: configuration.sellerID, skuIssues: skuIssues, listings: listings)
             let outcome = processor.process(document: documents[feed.inputFeedDocumentID]?.bytes ?? Data(), feedID: id)
