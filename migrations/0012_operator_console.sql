@@ -199,7 +199,8 @@ GRANT SELECT (id, name, marketplace, sync_enabled, settings, created_at) ON mark
 GRANT UPDATE (sync_enabled, settings) ON marketplace_account TO marketplace_console;
 GRANT INSERT, UPDATE ON marketplace_job TO marketplace_console;
 GRANT INSERT, UPDATE, DELETE ON marketplace_schedule TO marketplace_console;
-GRANT UPDATE ON marketplace_notification TO marketplace_console;
+-- INSERT: the failure trigger of 0007 writes notifications as the invoker (set done, cancel).
+GRANT INSERT, UPDATE ON marketplace_notification TO marketplace_console;
 GRANT INSERT ON console_audit TO marketplace_console;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO marketplace_console;
 
