@@ -187,7 +187,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsoleTests",
-            dependencies: ["Console", "JobQueue", "Postgres", "TestSupport", "MarketplaceSim", "HTTPClient"]
+            dependencies: [
+                "Console", "JobQueue", "Postgres", "TestSupport", "MarketplaceSim", "HTTPClient", "WorkerCLI",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport", "MarketplaceSim", "HTTPClient"]),
     ]

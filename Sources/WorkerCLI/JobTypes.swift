@@ -14,6 +14,7 @@ public enum JobTypes {
         registry.register(DeliverWebhookJob())
         // Zortout
         registry.register(PullStockJob())
+        registry.register(ListWarehousesJob())
         // Sell offers
         registry.register(RecalculateOrderPriceJob())
         registry.register(AggregateOrderPricesJob())
@@ -22,6 +23,7 @@ public enum JobTypes {
         registry.register(CatalogSyncJob())
         registry.register(FeedStatusJob())
         registry.register(PruneOperationsJob())
+        registry.register(TestConnectionJob())
         return registry
     }
 }
