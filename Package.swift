@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "jobctl", targets: ["jobctl"]),
         .executable(name: "marketplace-sim", targets: ["marketplace-sim"]),
         .executable(name: "bench", targets: ["bench"]),
+        .executable(name: "console", targets: ["console"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -116,6 +118,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The operator console (issue 12): pages rendered server-side with Mustache, on FlyingFox.
+        .target(
+            name: "Console",
+            dependencies: [
+                "JobQueue", "Postgres", "WorkerCLI", "Amazon", "Zortout",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "console",
+            dependencies: [
+                "Console", "WorkerCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "bench",
             dependencies: [
@@ -162,6 +182,13 @@ let package = Package(
             name: "AmazonTests",
             dependencies: [
                 "Amazon", "Zortout", "MarketplaceSim", "Gzip", "JobQueue", "HTTPClient", "Postgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "JobQueue", "Postgres", "TestSupport", "MarketplaceSim", "HTTPClient", "WorkerCLI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -14,6 +14,7 @@ public enum JobTypes {
         registry.register(DeliverWebhookJob())
         // Zortout
         registry.register(PullStockJob())
+        registry.register(ListWarehousesJob())
         // Sell offers
         registry.register(RecalculateOrderPriceJob())
         registry.register(AggregateOrderPricesJob())
@@ -28,6 +29,7 @@ public enum JobTypes {
         registry.register(ConfirmShipmentJob())
         registry.register(RefundJob())
         registry.register(SettlementsJob())
+        registry.register(TestConnectionJob())
         return registry
     }
 }

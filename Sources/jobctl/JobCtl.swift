@@ -21,6 +21,7 @@ struct JobCtl: AsyncParsableCommand {
             NotificationsCommand.self,
             ZortoutCommand.self,
             AmazonCommand.self,
+            UsersCommand.self,
         ]
     )
 }

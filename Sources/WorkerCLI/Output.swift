@@ -1,9 +1,9 @@
 import Foundation
 
 /// Formatting shared by the subcommands: aligned tables for people, JSON for scripts.
-enum Output {
+public enum Output {
     /// Left-aligned columns, two spaces apart; cells are cut at `maxWidth`.
-    static func table(_ header: [String], _ rows: [[String]], maxWidth: Int = 60) -> String {
+    public static func table(_ header: [String], _ rows: [[String]], maxWidth: Int = 60) -> String {
         let all = [header] + rows.map { $0.map { cut($0, maxWidth) } }
         var widths = Array(repeating: 0, count: header.count)
         for row in all { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
@@ -14,12 +14,12 @@ enum Output {
         }.joined(separator: "\n")
     }
 
-    static func cut(_ text: String, _ width: Int) -> String {
+    public static func cut(_ text: String, _ width: Int) -> String {
         let oneLine = text.replacingOccurrences(of: "\n", with: " ")
         return oneLine.count > width ? String(oneLine.prefix(width - 1)) + "…" : oneLine
     }
 
-    static func json<T: Encodable>(_ value: T) throws -> String {
+    public static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -28,7 +28,7 @@ enum Output {
     }
 
     /// Indented JSON for a stored jsonb text, or the text itself if it does not parse.
-    static func prettyJSON(_ text: String) -> String {
+    public static func prettyJSON(_ text: String) -> String {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]),
             let data = try? JSONSerialization.data(
                 withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
@@ -36,7 +36,7 @@ enum Output {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func timestamp(_ date: Date?) -> String {
+    public static func timestamp(_ date: Date?) -> String {
         guard let date else { return "-" }
         return date.formatted(
             .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
@@ -44,14 +44,14 @@ enum Output {
     }
 
     /// "in 6d 23h" or "3m 10s ago".
-    static func relative(_ date: Date, now: Date = Date()) -> String {
+    public static func relative(_ date: Date, now: Date = Date()) -> String {
         let seconds = Int(date.timeIntervalSince(now).rounded())
         let text = duration(abs(seconds))
         if abs(seconds) < 1 { return "now" }
         return seconds > 0 ? "in \(text)" : "\(text) ago"
     }
 
-    static func duration(_ total: Int) -> String {
+    public static func duration(_ total: Int) -> String {
         let days = total / 86_400
         let hours = total % 86_400 / 3600
         let minutes = total % 3600 / 60
