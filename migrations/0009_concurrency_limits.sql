@@ -31,7 +31,7 @@ CREATE TABLE marketplace_job_type_limit (
     updated_at   timestamptz NOT NULL DEFAULT now()
 );
 
--- Derived by marketplace_job_concurrency_key_set (below); a value written by hand is replaced.
+-- Derived by the triggers below (marketplace_job_concurrency_key_derive, _set); a value written by hand is replaced.
 ALTER TABLE marketplace_job ADD COLUMN concurrency_key text;
 
 CREATE TABLE marketplace_concurrency_slot (

@@ -268,6 +268,38 @@ struct DispatchStateMachineTests {
         let done = driver.turn(.nextDue(lane: claim.lane, at: driver.now + .seconds(5)))
         #expect(done.exits)
     }
+
+    @Test(
+        "exit-when-idle claims once more after a done write: the write may have freed a concurrency slot a racing claim found taken"
+    )
+    func exitWhenIdleLooksAgainAfterAWrite() throws {
+        var driver = MachineDriver(concurrency: 1, prefetch: 0, exitWhenIdle: true)
+        let first = driver.turn().claims[0]
+        let started = driver.turn(.claimed(lane: first.lane, limit: first.limit, generation: 0, jobs: [job(1)], error: nil))
+        #expect(started.startedIDs == [1])
+        let finished = driver.turn(.finished([record(job(1), .done(result: Data()))]))
+        let write = try #require(finished.doneWrites.first)
+        // The claim racing the write comes back empty (the job's slot is not free yet)…
+        var generation = 0
+        if let racing = finished.claims.first {
+            generation = racing.generation
+            let short = driver.turn(
+                .claimed(lane: racing.lane, limit: racing.limit, generation: racing.generation, jobs: [], error: nil))
+            for case .lookUpNextDue(let lane) in short {
+                #expect(!driver.turn(.nextDue(lane: lane, at: driver.now + .seconds(5))).exits)
+            }
+        }
+        // …so once the write is in, the drain claims again instead of leaving.
+        let written = driver.turn(.written(write, error: nil))
+        #expect(!written.exits)
+        let again = try #require(written.claims.first, "no claim after the write")
+        #expect(again.generation != generation)
+        let short = driver.turn(
+            .claimed(lane: again.lane, limit: again.limit, generation: again.generation, jobs: [], error: nil))
+        let lookup = short.compactMap { if case .lookUpNextDue(let lane) = $0 { lane } else { nil } }
+        #expect(lookup.count == 1)
+        #expect(driver.turn(.nextDue(lane: lookup[0], at: driver.now + .seconds(5))).exits)
+    }
 }
 
 /// A small seeded generator, so the random walk is the same on every run.
