@@ -71,6 +71,10 @@ LANGUAGE sql AS $$
     ON CONFLICT DO NOTHING
 $$;
 
+-- The trigger functions below are SECURITY DEFINER: the slot table is the
+-- queue's own bookkeeping, so a role that may only INSERT jobs (the ERP's, the
+-- console's) keeps its jobs keyed and slots freed without any right on the
+-- slot or limit tables. search_path is pinned to the migration's.
 -- Derives concurrency_key for the rows a statement inserted, creating their
 -- keys' slots on first use. Statement-level, over the transition table: a
 -- row trigger (a PL/pgSQL call per row) made a 100,000-row INSERT take 1.8×
@@ -78,7 +82,8 @@ $$;
 -- are keyed before the statement ends, so no other session ever sees them
 -- without their key. (An `INSERT … RETURNING concurrency_key` returns the
 -- value before this trigger ran: NULL.)
-CREATE FUNCTION marketplace_job_concurrency_key_derive() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION marketplace_job_concurrency_key_derive() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM marketplace_job_type_limit) THEN
         RETURN NULL;
@@ -107,7 +112,8 @@ CREATE TRIGGER marketplace_job_concurrency_key_insert
 -- The key is derived, never written: a value given on INSERT is dropped (the
 -- statement trigger above sets the right one), and a change of job_type or
 -- account_id re-derives it. The WHEN clauses keep both off the common path.
-CREATE FUNCTION marketplace_job_concurrency_key_set() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION marketplace_job_concurrency_key_set() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
     NEW.concurrency_key := marketplace_concurrency_key(NEW.job_type, NEW.account_id);
     IF NEW.concurrency_key IS NOT NULL THEN
@@ -129,7 +135,8 @@ CREATE TRIGGER marketplace_job_concurrency_key_update
 -- Frees the slot of a keyed job that stopped running, whatever moved it, and
 -- wakes idle workers (a job of that key may be waiting for exactly this slot).
 -- NOTIFYs with the same payload collapse into one per transaction.
-CREATE FUNCTION marketplace_job_concurrency_slot_free() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION marketplace_job_concurrency_slot_free() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
     UPDATE marketplace_concurrency_slot SET job_id = NULL WHERE job_id = OLD.id;
     PERFORM pg_notify('marketplace_job', '');
@@ -147,7 +154,8 @@ CREATE TRIGGER marketplace_job_concurrency_slot_free_delete
     EXECUTE FUNCTION marketplace_job_concurrency_slot_free();
 
 -- TRUNCATE fires no row trigger: it frees every slot at once (no job is left to hold one).
-CREATE FUNCTION marketplace_job_concurrency_slots_free_all() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION marketplace_job_concurrency_slots_free_all() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
     UPDATE marketplace_concurrency_slot SET job_id = NULL WHERE job_id IS NOT NULL;
     RETURN NULL;
