@@ -140,6 +140,8 @@ let package = Package(
             name: "bench",
             dependencies: [
                 "Amazon",
+                "Console",
+                "HTTPClient",
                 "JobQueue",
                 "Postgres",
                 "WorkerCLI",

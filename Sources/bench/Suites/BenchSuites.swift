@@ -3,6 +3,9 @@ enum BenchSuites {
     /// `orderPrices`: order prices touched by the tier change (10,000 in a
     /// full run, the figure).
     static func all(orderPrices: Int) -> [any BenchSuite] {
-        [SellOfferRepricing(orderPrices: orderPrices), MetricsCost(), AmazonFeedBuild(), AmazonTransform(), AmazonEndToEnd()]
+        [
+            SellOfferRepricing(orderPrices: orderPrices), MetricsCost(), AmazonFeedBuild(), AmazonTransform(), AmazonEndToEnd(),
+            ConsoleJobsPage(),
+        ]
     }
 }
