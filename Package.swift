@@ -124,6 +124,7 @@ let package = Package(
             dependencies: [
                 "JobQueue", "Postgres", "WorkerCLI", "Amazon", "Zortout",
                 .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -140,6 +141,8 @@ let package = Package(
             name: "bench",
             dependencies: [
                 "Amazon",
+                "Console",
+                "HTTPClient",
                 "JobQueue",
                 "Postgres",
                 "WorkerCLI",

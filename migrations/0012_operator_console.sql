@@ -129,18 +129,31 @@ BEGIN
 END
 $$;
 
--- The session of a cookie's token, touched (idle expiry slides), or no row
--- when the token is unknown, expired (idle or absolute) or its user disabled.
+-- The session of a cookie's token, or no row when the token is unknown,
+-- expired (idle or absolute) or its user disabled. The idle expiry slides:
+-- last_seen_at is written at most every min(30 s, idle/4), so most requests
+-- only read (a write per request would commit, and wait for WAL flush, on
+-- every page view).
 CREATE FUNCTION console_session_lookup(p_token text)
 RETURNS TABLE (user_id bigint, login text, role text, integration boolean, csrf_token text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    s console_session;
+    u console_user;
 BEGIN
-    RETURN QUERY
-    UPDATE console_session s SET last_seen_at = now()
-      FROM console_user u
-     WHERE s.token_hash = digest(p_token, 'sha256') AND u.id = s.user_id AND NOT u.disabled
-       AND s.absolute_expires_at > now() AND s.last_seen_at + make_interval(secs => s.idle_seconds) > now()
-    RETURNING u.id, u.login, u.role, u.integration, s.csrf_token;
+    SELECT * INTO s FROM console_session WHERE token_hash = digest(p_token, 'sha256');
+    IF s.token_hash IS NULL OR s.absolute_expires_at <= now()
+       OR s.last_seen_at + make_interval(secs => s.idle_seconds) <= now() THEN
+        RETURN;
+    END IF;
+    SELECT * INTO u FROM console_user WHERE id = s.user_id;
+    IF u.id IS NULL OR u.disabled THEN
+        RETURN;
+    END IF;
+    IF s.last_seen_at < now() - make_interval(secs => least(30.0, s.idle_seconds / 4.0)) THEN
+        UPDATE console_session SET last_seen_at = now() WHERE token_hash = s.token_hash;
+    END IF;
+    RETURN QUERY SELECT u.id, u.login, u.role, u.integration, s.csrf_token;
 END
 $$;
 

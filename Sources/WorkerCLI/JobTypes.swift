@@ -6,6 +6,7 @@ import Zortout
 /// Every job type the shipped `worker` runs. Adding a type: write its handler
 /// file in its marketplace module, then add one `register` line here.
 public enum JobTypes {
+    /// A fresh registry of every shipped type.
     public static func standard() -> HandlerRegistry {
         var registry = HandlerRegistry()
         registry.register(NoopJob())

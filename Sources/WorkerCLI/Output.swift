@@ -14,11 +14,13 @@ public enum Output {
         }.joined(separator: "\n")
     }
 
+    /// One line, cut to `width` characters with an ellipsis.
     public static func cut(_ text: String, _ width: Int) -> String {
         let oneLine = text.replacingOccurrences(of: "\n", with: " ")
         return oneLine.count > width ? String(oneLine.prefix(width - 1)) + "…" : oneLine
     }
 
+    /// Pretty, sorted, snake_case JSON with ISO 8601 dates (`--json`).
     public static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -36,6 +38,7 @@ public enum Output {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// UTC, to the second, with a Z; "-" for nil.
     public static func timestamp(_ date: Date?) -> String {
         guard let date else { return "-" }
         return date.formatted(
@@ -51,6 +54,7 @@ public enum Output {
         return seconds > 0 ? "in \(text)" : "\(text) ago"
     }
 
+    /// "6d 23h", "3m 10s": the two largest units.
     public static func duration(_ total: Int) -> String {
         let days = total / 86_400
         let hours = total % 86_400 / 3600

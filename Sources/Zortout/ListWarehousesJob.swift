@@ -7,8 +7,11 @@ import JobQueue
 /// With `check_code` it also says whether Zortout has that code and which
 /// stock location a pull with it fills (`ZortoutOperations.checkWarehouse`).
 public struct ListWarehousesJob: JobHandler {
+    /// The `job_type` the console enqueues.
     public static let jobType = "zortout.list_warehouses"
+    /// One or two small requests.
     public static var timeout: Duration { .seconds(60) }
+    /// It lists one account's warehouses.
     public static var requiresAccount: Bool { true }
 
     /// What to do besides listing.
@@ -20,17 +23,23 @@ public struct ListWarehousesJob: JobHandler {
 
     /// Zortout's warehouses, and the check of `check_code` when one was given.
     public struct Result: Codable, Sendable {
+        /// Every warehouse Zortout has for the account.
         public var warehouses: [ZortoutWarehouse]
+        /// The code tested, when one was.
         public var checkedCode: String?
+        /// Whether Zortout has that code.
         public var codeExists: Bool?
+        /// The local stock location a pull with the code writes to, if any.
         public var fillsLocation: String?
         enum CodingKeys: String, CodingKey {
             case warehouses, checkedCode = "checked_code", codeExists = "code_exists", fillsLocation = "fills_location"
         }
     }
 
+    /// The handler; it holds nothing.
     public init() {}
 
+    /// Lists (and checks); Zortout errors map to job outcomes as the stock pull maps them.
     public func run(_ payload: Payload, context: JobContext) async throws -> Result {
         let account = try context.requireAccount(marketplace: "zortout")
         let operations = ZortoutOperations(database: context.database, http: context.http)
@@ -47,6 +56,7 @@ public struct ListWarehousesJob: JobHandler {
         }
     }
 
+    /// The list, and the check, for `jobctl show` and the console.
     public static func describe(result: Data) -> String? {
         guard let result = try? JSONDecoder().decode(Result.self, from: result) else { return nil }
         var lines = ["connection OK: \(result.warehouses.count) warehouse(s) in Zortout"]

@@ -94,6 +94,21 @@ def login(driver, base, user):
     wait_for(lambda: "/login" not in driver.current_url, 30)
 
 
+def enabled(driver, element_id):
+    """Whether the element is enabled; None (a failed check, with the page's text) when it is missing."""
+    found = driver.find_elements(By.ID, element_id)
+    if not found:
+        print("      no #%s on %s: %s" % (element_id, driver.current_url, driver.find_element(By.TAG_NAME, "main").text[:600]))
+        return None
+    return found[0].is_enabled()
+
+
+def save_settings(driver):
+    """Submits the account form and waits for the redirect that says it was saved."""
+    driver.find_element(By.ID, "save-settings").click()
+    return wait_for(lambda: "done=settings" in driver.current_url, 30)
+
+
 def no_secret(driver):
     source = driver.page_source
     return not any(value in source for value in SECRETS.values())
@@ -126,6 +141,8 @@ def main():
         check("the failed job's page shows it failed", driver.find_element(By.ID, "job-state").text == "failed")
         shot(driver, "job-failed")
         driver.find_element(By.ID, "retry").click()
+        check("retry shows the job page again", wait_for(lambda: "done=retry" in driver.current_url, 30),
+              driver.current_url)
         check("retry makes the job pending", "pending" in driver.find_element(By.ID, "job-state").text,
               driver.find_element(By.ID, "job-state").text)
         subprocess.run([os.path.join(BIN, "worker"), "run", "--exit-when-idle", "--database-url", URL],
@@ -144,8 +161,7 @@ def main():
         driver.get(base + "/accounts/" + account)
         for key, value in SECRETS.items():
             driver.find_element(By.NAME, key).send_keys(value)
-        driver.find_element(By.ID, "save-settings").click()
-        check("saving shows the account page again", "/accounts/" + account in driver.current_url, driver.current_url)
+        check("saving shows the account page again", save_settings(driver), driver.current_url)
         check("the account page says the secrets are set",
               all(driver.find_element(By.ID, "secret-" + key).text == "set" for key in SECRETS))
         check("the account page source holds no secret", no_secret(driver))
@@ -167,18 +183,15 @@ def main():
 
         # 3. the Active flag on: both sync buttons disabled, with the reason.
         driver.get(base + "/accounts/" + account + "/amazon")
-        check("manual mode: Synchronize all products is enabled",
-              driver.find_element(By.ID, "sync-products").is_enabled())
+        check("manual mode: Synchronize all products is enabled", enabled(driver, "sync-products") is True)
         driver.get(base + "/accounts/" + account)
         active = driver.find_element(By.NAME, "automatic")
         if not active.is_selected():
             active.click()
-        driver.find_element(By.ID, "save-settings").click()
+        check("saving the Active flag shows the account page again", save_settings(driver), driver.current_url)
         driver.get(base + "/accounts/" + account + "/amazon")
-        check("automatic mode: Synchronize all products is disabled",
-              not driver.find_element(By.ID, "sync-products").is_enabled())
-        check("automatic mode: Synchronize all orders is disabled",
-              not driver.find_element(By.ID, "sync-orders").is_enabled())
+        check("automatic mode: Synchronize all products is disabled", enabled(driver, "sync-products") is False)
+        check("automatic mode: Synchronize all orders is disabled", enabled(driver, "sync-orders") is False)
         check("the page says why", "automatic mode is on" in driver.find_element(By.ID, "automatic-explanation").text)
         shot(driver, "amazon")
 

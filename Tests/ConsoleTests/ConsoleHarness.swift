@@ -30,9 +30,16 @@ struct ConsoleHarness {
     static func make(_ label: String, security: ConsoleSecurity = ConsoleSecurity()) async throws -> ConsoleHarness {
         let db = try await TestDatabase.create(label: label)
         let connection = try await db.connect()
-        let users = ConsoleUserAdmin(connection: connection)
+        // Cost 4, not jobctl's 12: the suite logs in a few hundred times, and
+        // cost-12 hashes there were a minute of CPU that starved the parallel
+        // suite. `console_login` checks any cost alike; the cost-12 path of
+        // `jobctl users add` has its own test (ConsoleProcessTests).
         for user in Self.users {
-            try await users.add(login: user.login, password: password, role: user.role, integration: user.integration)
+            try await connection.execute(
+                """
+                INSERT INTO console_user (login, password_hash, role, integration)
+                VALUES ($1, crypt($2, gen_salt('bf', 4)), $3, $4)
+                """, [user.login, password, user.role, user.integration])
         }
         let pool = PostgresPool(configuration: ConsoleDatabase.configuration(db.configuration), maxConnections: 4)
         let app = try ConsoleApp(database: pool, security: security, logger: Logger(label: "console-test"))

@@ -22,10 +22,7 @@ extension ConsoleApp {
         let minutes = try await overview.throughput()
         let workers = try await overview.workers()
         let depth = try await overview.depth()
-        let unread =
-            try await database.query(
-                "SELECT count(*) AS n FROM marketplace_notification WHERE acknowledged_at IS NULL"
-            ).first.map { try $0.decode(Int.self, "n") } ?? 0
+        let unread = try await overview.unreadNotifications()
         var context: [String: Any] = [
             "states": Self.states, "counts": counts, "chart": ThroughputChart.svg(minutes),
             "depth": ["due": depth.due, "running": depth.running], "unread": unread,

@@ -11,10 +11,12 @@ public struct ConsoleServer: Sendable {
 
     /// Binds nothing yet; `run()` does. Port 0 picks a free port (tests).
     public init(bind: String, port: UInt16, app: ConsoleApp, logger: Logger) throws {
-        self.server =
+        let pool = NoDelaySocketPool(base: HTTPServer.defaultPool())
+        let configuration =
             bind.contains(":")
-            ? HTTPServer(address: try .inet6(ip6: bind, port: port), timeout: 30, logger: .disabled, handler: app)
-            : HTTPServer(address: try .inet(ip4: bind, port: port), timeout: 30, logger: .disabled, handler: app)
+            ? HTTPServer.Configuration(address: try .inet6(ip6: bind, port: port), timeout: 30, pool: pool, logger: .disabled)
+            : HTTPServer.Configuration(address: try .inet(ip4: bind, port: port), timeout: 30, pool: pool, logger: .disabled)
+        self.server = HTTPServer(config: configuration, handler: app)
         self.logger = logger
     }
 

@@ -11,11 +11,17 @@ public struct AuditStore: Sendable {
 
     /// One recorded action.
     public struct Entry: Sendable {
+        /// When.
         public var at: Date
+        /// Who (`console_user.login`).
         public var login: String
+        /// What, e.g. `retry`.
         public var action: String
+        /// The job acted on.
         public var jobID: Int64?
+        /// The account acted on.
         public var accountID: Int64?
+        /// More words: counts, the names (never values) of replaced secrets.
         public var detail: String?
     }
 

@@ -5,9 +5,13 @@ import JobQueue
 /// credentials, which its database role cannot read. `credentialKeys` says
 /// which secrets are set (from `console_credential_keys`), never their values.
 public struct ConsoleAccount: Sendable {
+    /// The account id.
     public var id: Int64
+    /// Its name.
     public var name: String
+    /// `amazon`, `zortout`, …
     public var marketplace: String
+    /// Whether its jobs may run.
     public var syncEnabled: Bool
     /// The `settings` jsonb text.
     public var settingsJSON: String

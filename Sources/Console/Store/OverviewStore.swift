@@ -13,7 +13,9 @@ public struct OverviewStore: Sendable {
     public struct Minute: Sendable {
         /// 0 is the current minute, 59 an hour ago.
         public var minutesAgo: Int
+        /// Jobs that finished done.
         public var done: Int
+        /// Jobs that failed for good.
         public var failed: Int
     }
 
@@ -43,7 +45,9 @@ public struct OverviewStore: Sendable {
     public struct WorkerSeen: Sendable {
         /// `locked_by`: `host:pid` by default.
         public var id: String
+        /// Jobs it runs now.
         public var running: Int
+        /// Its latest job update.
         public var lastSeen: Date
     }
 
@@ -89,5 +93,12 @@ public struct OverviewStore: Sendable {
             ).first
         else { return (0, 0) }
         return (try row.decode(Int.self, "due"), try row.decode(Int.self, "running"))
+    }
+
+    /// Notifications nobody has acknowledged yet.
+    public func unreadNotifications() async throws -> Int {
+        try await database.query(
+            "SELECT count(*) AS n FROM marketplace_notification WHERE acknowledged_at IS NULL"
+        ).first.map { try $0.decode(Int.self, "n") } ?? 0
     }
 }

@@ -17,11 +17,17 @@ public struct ConsoleUserAdmin: Sendable {
 
     /// One login, without its hash.
     public struct User: Sendable, Codable, Equatable {
+        /// The user id.
         public var id: Int64
+        /// The login.
         public var login: String
+        /// `viewer`, `operator` or `admin`.
         public var role: String
+        /// In the integration group (notifications).
         public var integration: Bool
+        /// Locked out, sessions ended.
         public var disabled: Bool
+        /// When it was added.
         public var createdAt: Date
     }
 

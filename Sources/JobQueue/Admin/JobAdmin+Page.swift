@@ -4,13 +4,17 @@ import Postgres
 extension JobAdmin {
     /// What a page of the job list shows: each filter is optional.
     public struct PageFilter: Sendable, Equatable {
+        /// Only jobs in this state.
         public var state: JobState?
+        /// Only jobs of this type.
         public var jobType: String?
+        /// Only jobs of this account.
         public var accountID: Int64?
         /// A job id, or text found in the name or the latest error (case-insensitive).
         public var search: String?
         /// Keyset pagination: only jobs with a smaller id (the last id of the page before).
         public var beforeID: Int64?
+        /// Rows per page (1–500).
         public var limit: Int = 50
 
         /// No filter: the newest jobs.

@@ -5,7 +5,7 @@ enum BenchSuites {
     static func all(orderPrices: Int) -> [any BenchSuite] {
         [
             SellOfferRepricing(orderPrices: orderPrices), MetricsCost(), BlockedClaim(), AmazonFeedBuild(), AmazonTransform(),
-            AmazonEndToEnd(),
+            AmazonEndToEnd(), ConsoleJobsPage(),
         ]
     }
 }
