@@ -90,11 +90,7 @@ public struct RefundJob: JobHandler {
                 actionType: row.actionType, reason: row.reason, currency: row.currency, linesJSON: row.linesJSON)
             document = try AdjustmentFeedBuilder.build(sellerID: account.settings.sellerID, refunds: [request])
         } catch {
-            let net = try? RefundRequest.parse(
-                adjustmentID: row.id, erpRefundID: row.erpRefundID, amazonOrderID: row.amazonOrderID,
-                actionType: row.actionType, reason: row.reason, currency: row.currency, linesJSON: row.linesJSON
-            ).net
-            try await store.markInvalid(row.id, message: error.description, net: net)
+            try await store.markInvalid(row.id, message: error.description, net: error.net)
             throw JobError.permanent(error.description)
         }
         var feedRow: Int64?
