@@ -115,7 +115,7 @@ struct AmazonOrdersAckTests {
             #expect(try XMLCheck.wellFormed(bytes), "python3's XML parser refused the document")
             #expect(
                 try await h.count(
-                    "SELECT (processing_summary ->> 'messages_successful')::int AS n FROM amazon_feed WHERE feed_type = 'POST_ORDER_ACKNOWLEDGEMENT_DATA'"
+                    "SELECT (processing_summary ->> 'messagesAccepted')::int AS n FROM amazon_feed WHERE feed_type = 'POST_ORDER_ACKNOWLEDGEMENT_DATA'"
                 ) == 5)
         }
     }
