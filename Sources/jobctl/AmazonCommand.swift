@@ -8,10 +8,11 @@ import WorkerCLI
 struct AmazonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amazon",
-        abstract: "Amazon account actions: synchronize products and orders, the product and order tabs, one feed, one order.",
+        abstract:
+            "Amazon account actions: synchronize products and orders, the product and order tabs, one feed, one order, shipping data, settlements.",
         subcommands: [
             AmazonSyncProductsCommand.self, AmazonStatusCommand.self, AmazonFeedCommand.self,
-            AmazonOrdersCommand.self, AmazonOrderCommand.self,
+            AmazonOrdersCommand.self, AmazonOrderCommand.self, AmazonShipmentsCommand.self, AmazonSettlementsCommand.self,
         ]
     )
 }
