@@ -43,27 +43,45 @@ extension AmazonAdmin {
     public struct SettlementList: Sendable, Codable, Equatable {
         /// One imported settlement; amounts are exact decimal text.
         public struct Settlement: Sendable, Codable, Equatable {
+            /// `settlement-id`.
             public var settlementId: String
+            /// The report it came in.
             public var reportId: String
+            /// `settlement-start-date`.
             public var start: Date?
+            /// `settlement-end-date`.
             public var end: Date?
+            /// `deposit-date`.
             public var depositDate: Date?
+            /// `total-amount`, exact decimal text.
             public var totalAmount: String
+            /// The settlement's currency.
             public var currency: String?
+            /// Transaction lines imported.
             public var lines: Int
+            /// The stored lines' sum (equal to the total by construction).
             public var linesTotal: String
+            /// When it was imported.
             public var importedAt: Date
         }
         /// A report the import refused.
         public struct Refusal: Sendable, Codable, Equatable {
+            /// The report it came in.
             public var reportId: String
+            /// The settlement refused, when the file was readable.
             public var settlementId: String?
+            /// Why, with both figures for a sum that is off.
             public var message: String
+            /// When.
             public var refusedAt: Date
         }
+        /// The account.
         public var accountId: Int64
+        /// Its name.
         public var accountName: String
+        /// Newest first.
         public var settlements: [Settlement]
+        /// Newest first.
         public var refusals: [Refusal]
     }
 
