@@ -54,6 +54,67 @@ struct AmazonOrdersFaultTests {
         }
     }
 
+    @Test(
+        "a scheduled run leaves a window in progress to its chain; a refused page token (expired) ends the window without moving the watermark, and the next attempt walks a new one"
+    )
+    func expiredPageTokenRestartsTheWindow() async throws {
+        let h = try await EndToEndHarness.make("ordtoken")
+        let sim = try await AmazonSimulator.start(configuration: Sync.simulator)
+        var processes: [ChildProcess] = []
+        func stopAll() async {
+            await h.finish(processes)
+            await sim.stop()
+        }
+        try await withTeardown(await stopAll()) { () async throws in
+            let account = try await Sync.account(h, sim)
+            await sim.addOrders(count: 30, status: "UNSHIPPED", updatedSecondsAgo: 900)
+            await sim.holdOrderPages(after: 1)
+            let worker = try Sync.worker(h, id: "ordtoken")
+            processes.append(worker)
+            _ = try await h.connection.query(
+                "SELECT marketplace_enqueue('amazon.orders_sync', '{\"page_size\": 10}', account_id => $1) AS id", [account])
+            #expect(
+                try await eventually(timeout: .seconds(120)) {
+                    let pages = try await Sync.state(h, account).map { try $0.decode(Int.self, "pages") }
+                    let running = try await h.count(
+                        "SELECT count(*) AS n FROM marketplace_job WHERE job_type = 'amazon.orders_sync' AND state = 'running'")
+                    return pages == 1 && running == 1
+                }, "\(worker.output.suffix(3000))")
+            // A scheduled run meanwhile (no "chained" flag) leaves the page to the chain: no request, no write.
+            let searches = await sim.orderSearches().count
+            let scheduled = try #require(
+                try await h.connection.query(
+                    "SELECT marketplace_enqueue('amazon.orders_sync', '{\"page_size\": 10}', account_id => $1) AS id", [account]
+                ).first
+            ).decode(Int64.self, "id")
+            #expect(
+                try await eventually(timeout: .seconds(120)) {
+                    try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE id = $1 AND state = 'done'", [scheduled])
+                        == 1
+                })
+            #expect(
+                try await h.count(
+                    "SELECT count(*) AS n FROM marketplace_job WHERE id = $1 AND (result ->> 'superseded')::boolean", [scheduled])
+                    == 1)
+            #expect(await sim.orderSearches().count == searches)
+            #expect(try await h.count("SELECT pages AS n FROM amazon_order_sync_state") == 1)
+            await sim.expireOrderPageTokens()
+            await sim.releaseOrderPages()
+            #expect(
+                try await eventually(timeout: .seconds(120)) {
+                    try await Sync.state(h, account).map { try $0.decode(Int.self, "windows_completed") } == 1
+                }, "\(worker.output.suffix(3000))")
+            #expect(try await h.count("SELECT count(*) AS n FROM amazon_order") == 30)
+            #expect(try await h.count("SELECT pages AS n FROM amazon_order_sync_state") == 3, "a new window of three pages")
+            #expect(
+                try await h.count(
+                    "SELECT count(*) AS n FROM marketplace_job WHERE errors::text LIKE '%page token was dropped%' AND state = 'done'"
+                ) == 1)
+            let refused = await sim.orderSearches().filter { $0.status == 400 }
+            #expect(refused.count == 1 && refused.first?.paginationToken != nil, "\(refused)")
+        }
+    }
+
     @Test("a cancellation is sent as Failure only while nothing shipped; Amazon cancelling a shipped order needs a person")
     func cancellations() async throws {
         let h = try await EndToEndHarness.make("ordcancel")

@@ -23,6 +23,8 @@ struct AmazonOrdersJobctlTests {
         }
         try await withTeardown(await stopAll()) { () async throws in
             let account = try await Sync.account(h, sim, name: "Amazon Manual")
+            // Its default schedules stay off, so only manual runs search while the account is automatic.
+            try await h.connection.execute("UPDATE marketplace_schedule SET enabled = false WHERE account_id = $1", [account])
             let ids = await sim.addOrders(count: 250, status: "UNSHIPPED", updatedSecondsAgo: 7_200, itemsPerOrder: 1)
             await sim.addOrders(count: 5, status: "PENDING", updatedSecondsAgo: 7_000)
             var outputs: [String] = []
@@ -58,7 +60,6 @@ struct AmazonOrdersJobctlTests {
             // --all uses createdAfter (the past three months), here with --force on an automatic account.
             try await h.connection.execute(
                 "UPDATE marketplace_account SET settings = settings || '{\"automatic\": true}' WHERE id = $1", [account])
-            try await h.connection.execute("UPDATE marketplace_schedule SET enabled = false WHERE account_id = $1", [account])
             let all = try await h.jobctl(["amazon", "orders", "Amazon Manual", "--all", "--force", "--wait"])
             outputs.append(all.output)
             #expect(all.status == 0, "\(all.output)")

@@ -55,6 +55,19 @@ struct AmazonOrdersSyncTests {
         ).first
     }
 
+    /// The order jobs, for a failure message.
+    static func jobs(_ h: EndToEndHarness) async throws -> String {
+        try await h.connection.query(
+            """
+            SELECT id, state, attempts, coalesce(unique_key, '-') AS k, coalesce(error, '') AS e, coalesce(result::text, '') AS r
+              FROM marketplace_job WHERE job_type LIKE 'amazon.orders%' ORDER BY id
+            """
+        ).rows.map {
+            let text = [$0["id"], $0["state"], $0["attempts"], $0["k"], $0["e"], $0["r"]].map { ($0 as String?) ?? "" }
+            return text.joined(separator: " ").prefix(300).description
+        }.joined(separator: "\n")
+    }
+
     @Test(
         "1,000 orders in 10 pages, worker killed after page 4: exactly 1,000 orders and their items, watermark at the window's end; the next run fetches only changes, updated in place"
     )
@@ -94,10 +107,11 @@ struct AmazonOrdersSyncTests {
 
             let survivor = try Self.worker(h, id: "survivor")
             processes.append(survivor)
-            #expect(
-                try await eventually(timeout: .seconds(120)) {
-                    try await Self.state(h, account).map { try $0.decode(Int.self, "windows_completed") } == 1
-                }, "\(survivor.output.suffix(3000))")
+            let finished = try await eventually(timeout: .seconds(120)) {
+                try await Self.state(h, account).map { try $0.decode(Int.self, "windows_completed") } == 1
+            }
+            let jobs = finished ? "" : try await Self.jobs(h)
+            #expect(finished, "\(jobs)\n\(survivor.output.suffix(3000))")
             let state = try #require(try await Self.state(h, account))
             #expect(try state.decode(Int.self, "pages") == 10)
             #expect(try state.decode(Int.self, "orders_seen") == 1_000, "each page counted once")

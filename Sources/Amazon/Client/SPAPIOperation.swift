@@ -37,6 +37,10 @@ public enum SPAPIOperation: String, Sendable, CaseIterable {
         }
     }
 
+    /// True for the Orders API: its answers carry buyers' names and
+    /// addresses, so an unreadable one is never quoted into an error.
+    public var answersHoldPersonalData: Bool { self == .searchOrders || self == .getOrder }
+
     /// The shared bucket for this operation. Amazon counts per selling partner
     /// and region, so the key is the seller id at the endpoint's host, not the
     /// account row: two rows for one seller share one quota.
