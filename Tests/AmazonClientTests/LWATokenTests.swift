@@ -135,7 +135,9 @@ struct LWATokenTests {
         #expect(!missing.contains("s-SECRET-x"))
         #expect(
             message(#"{"seller_id": "S", "marketplace_ids": ["X"], "rate_limits": {"createFeeds": {"rate": 1}}}"#, good)
-                .contains("settings: rate_limits: unknown quota \"createFeeds\"; expected one of createFeed, createFeedDocument"))
+                .contains(
+                    "settings: rate_limits: unknown quota \"createFeeds\"; expected one of confirmShipment, createFeed, createFeedDocument"
+                ))
         #expect(
             message(#"{"seller_id": "S", "marketplace_ids": ["X"], "rate_limits": {"getFeed": {"rate": 0}}}"#, good)
                 .contains("settings: rate_limits.getFeed.rate: must be > 0"))
