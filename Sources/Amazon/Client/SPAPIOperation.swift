@@ -7,7 +7,7 @@ import JobQueue
 public enum SPAPIOperation: String, Sendable, CaseIterable {
     case createFeedDocument, createFeed, getFeed, getFeedDocument
     /// Orders 2026-01-01 (issue 11).
-    case searchOrders, getOrder
+    case searchOrders
 
     /// Requests per second the usage plan allows.
     public var defaultRate: Decimal {
@@ -17,7 +17,6 @@ public enum SPAPIOperation: String, Sendable, CaseIterable {
         case .getFeed: return 2
         case .getFeedDocument: return Decimal(string: "0.0222")!
         case .searchOrders: return Decimal(string: "0.0056")!
-        case .getOrder: return Decimal(string: "0.5")!
         }
     }
 
@@ -27,13 +26,12 @@ public enum SPAPIOperation: String, Sendable, CaseIterable {
         case .createFeedDocument, .createFeed, .getFeed: return 15
         case .getFeedDocument: return 10
         case .searchOrders: return 20
-        case .getOrder: return 30
         }
     }
 
     /// True for the Orders API: its answers carry buyers' names and
     /// addresses, so an unreadable one is never quoted into an error.
-    public var answersHoldPersonalData: Bool { self == .searchOrders || self == .getOrder }
+    public var answersHoldPersonalData: Bool { self == .searchOrders }
 
     /// The shared bucket for this operation. Amazon counts per selling partner
     /// and region, so the key is the seller id at the endpoint's host, not the
