@@ -28,8 +28,9 @@ struct AmazonOrderCommand: AsyncParsableCommand {
             "  ERP order    \(order.erpOrderId ?? "-") (merchant order id \(order.merchantOrderId ?? "-"))",
             "  ERP action   \(order.erpAction ?? "none")",
             "  ack          \(order.ackStatus)\(order.ackFeedId.map { " (feed \($0))" } ?? "")\(order.ackMessage.map { ": \($0)" } ?? "")",
-            "  sync         \(order.syncStatus)\(order.syncMessage.map { ": \($0)" } ?? "")",
         ]
+        // Failure is the one sync status a person acts on (the ERP's progress is its action).
+        if order.syncStatus == "Failure" { lines.append("  NEEDS A PERSON: \(order.syncMessage ?? "see the order's status")") }
         if let reason = order.cancelReason { lines.append("  cancel       \(reason)") }
         lines.append("")
         lines.append(
