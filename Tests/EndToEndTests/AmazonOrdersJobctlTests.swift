@@ -27,6 +27,7 @@ struct AmazonOrdersJobctlTests {
             try await h.connection.execute("UPDATE marketplace_schedule SET enabled = false WHERE account_id = $1", [account])
             let ids = await sim.addOrders(count: 250, status: "UNSHIPPED", updatedSecondsAgo: 7_200, itemsPerOrder: 1)
             await sim.addOrders(count: 5, status: "PENDING", updatedSecondsAgo: 7_000)
+            await sim.transitionOrders([ids[1]], to: nil, updatedSecondsAgo: 6_900, buyerCancelReason: "Ordered twice")
             var outputs: [String] = []
 
             try await h.connection.execute(
@@ -84,6 +85,11 @@ struct AmazonOrdersJobctlTests {
             #expect(status.status == 0, "\(status.output)")
             #expect(status.output.contains("orders:") && status.output.contains("UNSHIPPED"), "\(status.output)")
             #expect(status.output.contains("unacknowledged: 250"), "\(status.output)")
+            // The buyer's cancel request goes to a person (who cancels through cancel_reason).
+            #expect(
+                status.output.contains("NEEDS A PERSON") && status.output.contains("the buyer asked to cancel"),
+                "\(status.output)")
+            #expect(status.output.contains(ids[1]) && status.output.contains("Ordered twice"))
             let statusJSON = try await h.jobctl(["amazon", "status", "Amazon Manual", "--json"])
             let tab = try #require(
                 (try JSONSerialization.jsonObject(with: Data(statusJSON.output.utf8)) as? [String: Any])?["orders"]

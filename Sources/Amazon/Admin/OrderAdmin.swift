@@ -142,6 +142,13 @@ public struct OrderAdmin: Sendable {
                       FROM amazon_order o WHERE o.account_id = $1 AND o.fulfillment_status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED')
                        AND o.ship_by_latest < now()
                     UNION ALL
+                    SELECT o.id, o.amazon_order_id, o.fulfillment_status, 'the buyer asked to cancel',
+                           'cancel with cancel_reason BuyerCanceled if nothing shipped: ' || coalesce(min(i.buyer_cancel_reason), 'no reason given')
+                      FROM amazon_order o JOIN amazon_order_item i ON i.order_id = o.id
+                     WHERE o.account_id = $1 AND i.buyer_cancel_requested AND o.cancel_reason IS NULL
+                       AND o.fulfillment_status NOT IN ('CANCELLED', 'SHIPPED')
+                     GROUP BY o.id, o.amazon_order_id, o.fulfillment_status
+                    UNION ALL
                     SELECT o.id, o.amazon_order_id, o.fulfillment_status, 'shipment confirmation failed', s.message
                       FROM amazon_shipment s JOIN amazon_order o ON o.id = s.order_id
                      WHERE o.account_id = $1 AND s.status = 'Failure'
