@@ -35,6 +35,22 @@ struct SettlementParserTests {
         #expect(report.lines[0].row == 3, "row 1 is the header, row 2 the summary")
     }
 
+    @Test func datesInEveryFormAmazonWrites() throws {
+        func deposit(_ text: String) throws -> Date? {
+            let file = "settlement-id\ttotal-amount\tcurrency\tamount\tdeposit-date\nS1\t1,00\tEUR\t\t\(text)\n"
+            return try SettlementReportParser.parse(Data(file.utf8)).first?.depositDate
+        }
+        let expected = try Date("2026-11-01T07:05:09Z", strategy: .iso8601)
+        for text in ["2026-11-01 07:05:09 UTC", "01.11.2026 07:05:09 UTC", "2026-11-01T07:05:09Z", "2026-11-01T08:05:09+01:00"] {
+            #expect(try deposit(text) == expected, "\(text)")
+        }
+        #expect(try deposit("2024-02-29") == (try Date("2024-02-29T00:00:00Z", strategy: .iso8601)))
+        #expect(try deposit("1999-12-31 23:59:59 UTC") == Date(timeIntervalSince1970: 946_684_799))
+        for bad in ["2026-02-29", "31.04.2026", "2026-13-01 00:00:00 UTC", "2026-11-01 24:00:00 UTC"] {
+            #expect(throws: SettlementReportError.self, "\(bad)") { try deposit(bad) }
+        }
+    }
+
     @Test func columnsMayComeInAnyOrderWithExtrasAndCRLF() throws {
         let text =
             "currency\tamount\tsettlement-id\ttotal-amount\tnew-column\r\n"
