@@ -11,7 +11,7 @@ RUN swift build -c release --product worker && swift build -c release --product 
     && mkdir -p /out && cp .build/release/worker .build/release/jobctl /out/
 
 FROM swift:6.3-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libcurl4 ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libcurl4 libxml2 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/worker /out/jobctl /usr/local/bin/
 COPY migrations /app/migrations

@@ -33,13 +33,20 @@ CREATE TRIGGER amazon_shipment_changed BEFORE UPDATE OF carrier_code, carrier_na
 
 CREATE FUNCTION amazon_shipment_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM marketplace_enqueue('amazon.confirm_shipment', jsonb_build_object('shipment_id', s.id),
-                                account_id => o.account_id, name => 'Confirm Amazon shipment',
-                                unique_key => 'amazon.confirm_shipment:' || s.id)
-       FROM new_rows s JOIN amazon_order o ON o.id = s.order_id
-      WHERE s.status = 'New'
-        AND (TG_OP = 'INSERT' OR EXISTS (SELECT 1 FROM old_rows x WHERE x.id = s.id AND x.status <> 'New'))
-      ORDER BY s.id;
+    -- Two statements: an INSERT trigger has no old_rows to name.
+    IF TG_OP = 'INSERT' THEN
+        PERFORM marketplace_enqueue('amazon.confirm_shipment', jsonb_build_object('shipment_id', s.id),
+                                    account_id => o.account_id, name => 'Confirm Amazon shipment',
+                                    unique_key => 'amazon.confirm_shipment:' || s.id)
+           FROM new_rows s JOIN amazon_order o ON o.id = s.order_id
+          WHERE s.status = 'New' ORDER BY s.id;
+    ELSE
+        PERFORM marketplace_enqueue('amazon.confirm_shipment', jsonb_build_object('shipment_id', s.id),
+                                    account_id => o.account_id, name => 'Confirm Amazon shipment',
+                                    unique_key => 'amazon.confirm_shipment:' || s.id)
+           FROM new_rows s JOIN old_rows x ON x.id = s.id JOIN amazon_order o ON o.id = s.order_id
+          WHERE s.status = 'New' AND x.status <> 'New' ORDER BY s.id;
+    END IF;
     RETURN NULL;
 END $$;
 
@@ -76,13 +83,19 @@ CREATE TRIGGER amazon_adjustment_changed BEFORE UPDATE OF lines, reason, action_
 
 CREATE FUNCTION amazon_adjustment_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM marketplace_enqueue('amazon.refund', jsonb_build_object('adjustment_id', a.id),
-                                account_id => o.account_id, name => 'Send Amazon refund',
-                                unique_key => 'amazon.refund:' || a.erp_refund_id)
-       FROM new_rows a JOIN amazon_order o ON o.id = a.order_id
-      WHERE a.status = 'New'
-        AND (TG_OP = 'INSERT' OR EXISTS (SELECT 1 FROM old_rows x WHERE x.id = a.id AND x.status <> 'New'))
-      ORDER BY a.id;
+    IF TG_OP = 'INSERT' THEN
+        PERFORM marketplace_enqueue('amazon.refund', jsonb_build_object('adjustment_id', a.id),
+                                    account_id => o.account_id, name => 'Send Amazon refund',
+                                    unique_key => 'amazon.refund:' || a.erp_refund_id)
+           FROM new_rows a JOIN amazon_order o ON o.id = a.order_id
+          WHERE a.status = 'New' ORDER BY a.id;
+    ELSE
+        PERFORM marketplace_enqueue('amazon.refund', jsonb_build_object('adjustment_id', a.id),
+                                    account_id => o.account_id, name => 'Send Amazon refund',
+                                    unique_key => 'amazon.refund:' || a.erp_refund_id)
+           FROM new_rows a JOIN old_rows x ON x.id = a.id JOIN amazon_order o ON o.id = a.order_id
+          WHERE a.status = 'New' AND x.status <> 'New' ORDER BY a.id;
+    END IF;
     RETURN NULL;
 END $$;
 

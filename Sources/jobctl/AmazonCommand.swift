@@ -8,8 +8,12 @@ import WorkerCLI
 struct AmazonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amazon",
-        abstract: "Amazon account actions: synchronize products, the product tab, one feed and its issues.",
-        subcommands: [AmazonSyncProductsCommand.self, AmazonStatusCommand.self, AmazonFeedCommand.self]
+        abstract:
+            "Amazon account actions: synchronize products and orders, the product and order tabs, one feed, one order, shipping data, settlements.",
+        subcommands: [
+            AmazonSyncProductsCommand.self, AmazonStatusCommand.self, AmazonFeedCommand.self,
+            AmazonOrdersCommand.self, AmazonOrderCommand.self, AmazonShipmentsCommand.self, AmazonSettlementsCommand.self,
+        ]
     )
 }
 

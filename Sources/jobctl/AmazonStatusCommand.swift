@@ -18,10 +18,17 @@ struct AmazonStatusCommand: AsyncParsableCommand {
         try await CommandErrors.guarded {
             guard feeds >= 0, feeds <= 1000 else { throw JobctlError.badInput("--feeds must be between 0 and 1000") }
             guard limit >= 0, limit <= 10_000 else { throw JobctlError.badInput("--limit must be between 0 and 10000") }
-            let report = try await database.amazon { admin in
-                try await admin.status(account: try await admin.account(account), feedLimit: feeds, failureLimit: limit)
+            let (report, orders) = try await database.withPool { pool in
+                let admin = AmazonAdmin(database: pool)
+                let account = try await admin.account(account)
+                let report = try await admin.status(account: account, feedLimit: feeds, failureLimit: limit)
+                return (report, try await OrderAdmin(database: pool).status(account: account, limit: limit))
             }
-            print(json ? try Output.json(report) : Self.render(report))
+            if json {
+                print(try Output.json(StatusOutput(report: report, orders: orders)))
+            } else {
+                print(Self.render(report) + "\n\n" + Self.render(orders))
+            }
         }
     }
 
@@ -79,6 +86,57 @@ struct AmazonStatusCommand: AsyncParsableCommand {
             lines.append("NEEDS A PERSON: failed deletes are tried once only; remove these listings by hand in Seller Central:")
             lines.append(
                 Output.table(["SKU", "TYPE", "FEED", "AT", "MESSAGE"], report.needsPerson.map(failureRow), maxWidth: 100))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `--json`: the product tab's fields as before, and the order tab under `orders`.
+    struct StatusOutput: Encodable {
+        var report: AmazonStatusReport
+        var orders: OrdersStatusReport
+        func encode(to encoder: any Encoder) throws {
+            try report.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(orders, forKey: Key(stringValue: "orders")!)
+        }
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+    }
+
+    /// The order tab.
+    static func render(_ orders: OrdersStatusReport) -> String {
+        var lines = ["orders:"]
+        if orders.counts.isEmpty {
+            lines.append("  no orders downloaded yet")
+        } else {
+            lines.append(
+                Output.table(
+                    orders.counts.map(\.status) + ["TOTAL"],
+                    [orders.counts.map { String($0.count) } + [String(orders.counts.reduce(0) { $0 + $1.count })]]))
+        }
+        lines.append(
+            "unacknowledged: \(orders.unacknowledged); acknowledgement failures: \(orders.acknowledgementFailures); "
+                + "unshipped past ship-by: \(orders.unshippedPastShipBy); waiting for the ERP: \(orders.waitingForERP)")
+        lines.append(
+            "failed shipments: \(orders.failedShipments); refunds needing a person: \(orders.refundsNeedingPerson)")
+        for download in orders.downloads {
+            lines.append(
+                "download \(download.marketplaceId): watermark \(Output.timestamp(download.watermark))"
+                    + (download.inProgress
+                        ? ", in progress (\(download.pages) page(s), \(download.ordersSeen) order(s) so far)" : ""))
+        }
+        if !orders.attention.isEmpty {
+            lines.append("")
+            lines.append("NEEDS A PERSON:")
+            lines.append(
+                Output.table(
+                    ["ORDER", "STATUS", "WHY", "MESSAGE"],
+                    orders.attention.map { [$0.amazonOrderId, $0.status, $0.reason, $0.message ?? ""] },
+                    maxWidth: 100))
         }
         return lines.joined(separator: "\n")
     }

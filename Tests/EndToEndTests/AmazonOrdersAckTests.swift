@@ -115,8 +115,25 @@ struct AmazonOrdersAckTests {
             #expect(try XMLCheck.wellFormed(bytes), "python3's XML parser refused the document")
             #expect(
                 try await h.count(
-                    "SELECT (processing_summary ->> 'messages_successful')::int AS n FROM amazon_feed WHERE feed_type = 'POST_ORDER_ACKNOWLEDGEMENT_DATA'"
+                    "SELECT (processing_summary ->> 'messagesAccepted')::int AS n FROM amazon_feed WHERE feed_type = 'POST_ORDER_ACKNOWLEDGEMENT_DATA'"
                 ) == 5)
+
+            // No secret in the worker's log, the job rows, the feed rows or the orders' messages; no buyer data logged.
+            let rows =
+                try await h.connection.query(
+                    """
+                    SELECT (SELECT coalesce(string_agg(payload::text || coalesce(result::text, '') || coalesce(error, '') || errors::text, ''), '')
+                              FROM marketplace_job)
+                        || (SELECT coalesce(string_agg(coalesce(report, '') || coalesce(error, '') || coalesce(processing_summary::text, ''), ''), '')
+                              FROM amazon_feed)
+                        || (SELECT coalesce(string_agg(coalesce(ack_message, '') || coalesce(sync_message, ''), ''), '') FROM amazon_order) AS t
+                    """
+                ).first?["t"] as String? ?? ""
+            let logs = worker.output
+            #expect(!logs.contains("Pat Buyer-") && !logs.contains("Privacy Lane"), "buyer data reached a log")
+            for secret in [Sync.simulator.clientSecret, Sync.simulator.refreshToken, "SECRET"] + (await sim.issuedTokens()) {
+                #expect(!logs.contains(secret) && !rows.contains(secret), "a secret reached a log or a row")
+            }
         }
     }
 }

@@ -17,12 +17,14 @@ struct AmazonOrdersSyncTests {
     static let rateLimits =
         #"{"searchOrders": {"rate": 50, "burst": 100}, "createFeedDocument": {"rate": 20, "burst": 50}, "createFeed": {"rate": 20, "burst": 50}, "getFeed": {"rate": 20, "burst": 50}, "getFeedDocument": {"rate": 20, "burst": 50}}"#
 
-    static func account(_ h: EndToEndHarness, _ sim: AmazonSimulator, name: String = "Amazon Orders") async throws -> Int64 {
+    static func account(
+        _ h: EndToEndHarness, _ sim: AmazonSimulator, name: String = "Amazon Orders", marketplaces: [String] = ["ATVPDKIKX0DER"]
+    ) async throws -> Int64 {
         try #require(
             try await h.connection.query(
                 """
                 INSERT INTO marketplace_account (name, marketplace, settings, credentials) VALUES ($1, 'amazon',
-                  jsonb_build_object('seller_id', $2::text, 'marketplace_ids', jsonb_build_array('ATVPDKIKX0DER'),
+                  jsonb_build_object('seller_id', $2::text, 'marketplace_ids', to_jsonb($9::text[]),
                                      'endpoint', $3::text, 'token_endpoint', $4::text, 'rate_limits', $8::jsonb),
                   jsonb_build_object('client_id', $5::text, 'client_secret', $6::text, 'refresh_token', $7::text))
                 RETURNING id
@@ -30,6 +32,7 @@ struct AmazonOrdersSyncTests {
                 [
                     name, simulator.sellerID, sim.endpoint.absoluteString, sim.tokenEndpoint.absoluteString,
                     simulator.clientID, simulator.clientSecret, simulator.refreshToken, PostgresJSON(text: rateLimits),
+                    marketplaces,
                 ]
             ).first
         ).decode(Int64.self, "id")
@@ -53,6 +56,19 @@ struct AmazonOrdersSyncTests {
               FROM amazon_order_sync_state WHERE account_id = $1
             """, [account]
         ).first
+    }
+
+    /// The order jobs, for a failure message.
+    static func jobs(_ h: EndToEndHarness) async throws -> String {
+        try await h.connection.query(
+            """
+            SELECT id, state, attempts, coalesce(unique_key, '-') AS k, coalesce(error, '') AS e, coalesce(result::text, '') AS r
+              FROM marketplace_job WHERE job_type LIKE 'amazon.orders%' ORDER BY id
+            """
+        ).rows.map {
+            let text = [$0["id"], $0["state"], $0["attempts"], $0["k"], $0["e"], $0["r"]].map { ($0 as String?) ?? "" }
+            return text.joined(separator: " ").prefix(300).description
+        }.joined(separator: "\n")
     }
 
     @Test(
@@ -94,10 +110,11 @@ struct AmazonOrdersSyncTests {
 
             let survivor = try Self.worker(h, id: "survivor")
             processes.append(survivor)
-            #expect(
-                try await eventually(timeout: .seconds(120)) {
-                    try await Self.state(h, account).map { try $0.decode(Int.self, "windows_completed") } == 1
-                }, "\(survivor.output.suffix(3000))")
+            let finished = try await eventually(timeout: .seconds(120)) {
+                try await Self.state(h, account).map { try $0.decode(Int.self, "windows_completed") } == 1
+            }
+            let jobs = finished ? "" : try await Self.jobs(h)
+            #expect(finished, "\(jobs)\n\(survivor.output.suffix(3000))")
             let state = try #require(try await Self.state(h, account))
             #expect(try state.decode(Int.self, "pages") == 10)
             #expect(try state.decode(Int.self, "orders_seen") == 1_000, "each page counted once")
@@ -159,6 +176,42 @@ struct AmazonOrdersSyncTests {
             for secret in [Self.simulator.clientSecret, Self.simulator.refreshToken, "SECRET"] + (await sim.issuedTokens()) {
                 #expect(!logs.contains(secret) && !rows.contains(secret), "a secret reached a log or a job row")
             }
+        }
+    }
+
+    @Test("an account with two marketplaces downloads each in its own chain and watermark")
+    func twoMarketplaces() async throws {
+        let h = try await EndToEndHarness.make("ordtwomkt")
+        let sim = try await AmazonSimulator.start(configuration: Self.simulator)
+        var processes: [ChildProcess] = []
+        func stopAll() async {
+            await h.finish(processes)
+            await sim.stop()
+        }
+        try await withTeardown(await stopAll()) { () async throws in
+            let account = try await Self.account(h, sim, marketplaces: ["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"])
+            await sim.addOrders(count: 25, status: "UNSHIPPED", updatedSecondsAgo: 900, marketplaceID: "ATVPDKIKX0DER")
+            await sim.addOrders(count: 15, status: "UNSHIPPED", updatedSecondsAgo: 900, marketplaceID: "A2EUQ1WTGCTBG2")
+            let worker = try Self.worker(h, id: "twomkt")
+            processes.append(worker)
+            _ = try await h.connection.query(
+                "SELECT marketplace_enqueue('amazon.orders_sync', '{\"page_size\": 10}', account_id => $1) AS id", [account])
+            #expect(
+                try await eventually(timeout: .seconds(120)) {
+                    try await h.count(
+                        "SELECT count(*) AS n FROM amazon_order_sync_state WHERE account_id = $1 AND windows_completed = 1",
+                        [account])
+                        == 2
+                }, "\(worker.output.suffix(3000))")
+            #expect(
+                try await h.count("SELECT count(*) AS n FROM amazon_order WHERE marketplace_id = 'ATVPDKIKX0DER'") == 25)
+            #expect(
+                try await h.count("SELECT count(*) AS n FROM amazon_order WHERE marketplace_id = 'A2EUQ1WTGCTBG2'") == 15)
+            #expect(
+                try await h.count(
+                    "SELECT pages AS n FROM amazon_order_sync_state WHERE marketplace_id = 'A2EUQ1WTGCTBG2'") == 2)
+            #expect(
+                try await h.count("SELECT pages AS n FROM amazon_order_sync_state WHERE marketplace_id = 'ATVPDKIKX0DER'") == 3)
         }
     }
 }

@@ -98,8 +98,13 @@ extension SPAPIClient {
             } catch {
                 var reason = AmazonText.describeBody(response, expected: "the \(operation.rawValue) answer")
                 if case DecodingError.keyNotFound(let key, _) = error { reason += " (no \(key.stringValue))" }
+                if operation.answersHoldPersonalData, case DecodingError.dataCorrupted(let context) = error {
+                    reason += " (\(context.debugDescription))"
+                }
+                // An order answer holds buyers' names and addresses: never quote it into a job error or log.
+                let snippet = operation.answersHoldPersonalData ? "(body not quoted: it may hold buyer data)" : quoted()
                 throw .unreadable(
-                    account: account.label, target: target, status: response.status, reason: reason, snippet: quoted())
+                    account: account.label, target: target, status: response.status, reason: reason, snippet: snippet)
             }
         }
         if response.status == 429 {

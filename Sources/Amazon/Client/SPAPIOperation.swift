@@ -8,7 +8,7 @@ import JobQueue
 public enum SPAPIOperation: String, Sendable, CaseIterable {
     case createFeedDocument, createFeed, getFeed, getFeedDocument
     /// Orders 2026-01-01 (issue 11).
-    case searchOrders, getOrder
+    case searchOrders
     /// Orders v0's shipment confirmation and the Reports API (issue 11's shipments and settlements).
     case confirmShipment, getReports, getReportDocument
 
@@ -20,7 +20,6 @@ public enum SPAPIOperation: String, Sendable, CaseIterable {
         case .getFeed: return 2
         case .getFeedDocument: return Decimal(string: "0.0222")!
         case .searchOrders: return Decimal(string: "0.0056")!
-        case .getOrder: return Decimal(string: "0.5")!
         case .confirmShipment: return 2
         case .getReports: return Decimal(string: "0.0222")!
         case .getReportDocument: return Decimal(string: "0.0167")!
@@ -33,9 +32,12 @@ public enum SPAPIOperation: String, Sendable, CaseIterable {
         case .createFeedDocument, .createFeed, .getFeed, .getReportDocument: return 15
         case .getFeedDocument, .confirmShipment, .getReports: return 10
         case .searchOrders: return 20
-        case .getOrder: return 30
         }
     }
+
+    /// True for the Orders API: its answers carry buyers' names and
+    /// addresses, so an unreadable one is never quoted into an error.
+    public var answersHoldPersonalData: Bool { self == .searchOrders }
 
     /// The shared bucket for this operation. Amazon counts per selling partner
     /// and region, so the key is the seller id at the endpoint's host, not the

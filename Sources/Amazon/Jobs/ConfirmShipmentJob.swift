@@ -14,19 +14,26 @@ import JobQueue
 ///    when the row changes or someone resends it. 429: back later, no attempt
 ///    spent. 5xx, timeouts: retried with backoff, the row staying Sending.
 public struct ConfirmShipmentJob: JobHandler {
+    /// The job type.
     public static let jobType = "amazon.confirm_shipment"
     public static var requiresAccount: Bool { true }
 
+    /// `{"shipment_id": n}`.
     public struct Payload: Decodable, Sendable {
         /// `amazon_shipment.id`.
         public var shipmentID: Int64
         enum CodingKeys: String, CodingKey { case shipmentID = "shipment_id" }
     }
 
+    /// What the run did to the row.
     public struct Result: Codable, Sendable {
+        /// `amazon_shipment.id`.
         public var shipmentID: Int64
+        /// Amazon's order id.
         public var amazonOrderID: String
+        /// The reference sent (saved on the row).
         public var packageReferenceID: Int?
+        /// The row's status after the run.
         public var status: String
         /// True when the row was Success before this run (nothing was sent).
         public var alreadyConfirmed: Bool
@@ -36,8 +43,10 @@ public struct ConfirmShipmentJob: JobHandler {
         }
     }
 
+    /// The handler.
     public init() {}
 
+    /// Confirms one package (see the type's comment).
     public func run(_ payload: Payload, context: JobContext) async throws -> Result {
         let account = try AmazonJobSupport.account(context)
         let store = ShipmentStore(database: context.database)

@@ -26,9 +26,13 @@ public struct OrdersSyncJob: JobHandler {
         public var pageSize: Int?
         /// A manual run's window and position; absent: the automatic download.
         public var manual: ManualRun?
+        /// Set on the jobs a page enqueues for the next page. A job without it
+        /// (a scheduled run) leaves a window in progress to its chain while the
+        /// chain has a job pending or running.
+        public var chained: Bool?
         enum CodingKeys: String, CodingKey {
             case marketplaceID = "marketplace_id", overlapSeconds = "overlap_seconds", firstSyncDays = "first_sync_days"
-            case pageSize = "page_size", manual
+            case pageSize = "page_size", manual, chained
         }
     }
 
@@ -128,19 +132,40 @@ public struct OrdersSyncJob: JobHandler {
                 ?? to.addingTimeInterval(-TimeInterval(payload.firstSyncDays ?? 30) * 86_400)
         }
         let page = state.inProgress ? state.pages + 1 : 1
+        let chain = "amazon.orders_sync:\(account.id):\(marketplace)"
+        if state.inProgress, payload.chained != true, try await store.chainBusy(uniqueKey: chain, excluding: context.jobID) {
+            // The chain's own next-page job will fetch this page.
+            return Result(
+                mode: "automatic", marketplaceID: marketplace, page: page, windowFrom: OrderSearch.iso(from),
+                windowTo: OrderSearch.iso(to), orders: OrderPageOutcome(), ordersSoFar: state.ordersSeen, nextJob: nil,
+                finished: false, superseded: true, otherMarketplaceJobs: [])
+        }
         context.progress(done: state.inProgress ? state.ordersSeen : 0, phase: "page \(page)")
         let search = OrderSearch(
             basis: .lastUpdated, after: min(from, to), before: to, marketplaceIDs: [marketplace], pageSize: pageSize,
             paginationToken: state.inProgress ? state.paginationToken : nil)
         let client = AmazonJobSupport.client(account, context)
-        let answer = try await AmazonJobSupport.call { () async throws(AmazonError) in try await client.searchOrders(search) }
+        let answer: OrdersPage
+        do {
+            answer = try await client.searchOrders(search)
+        } catch {
+            if case .rejected = error, state.inProgress,
+                try await store.abandonWindow(accountID: account.id, marketplaceID: marketplace, expected: state)
+            {
+                // A refused page token (expired after 24 hours): the next attempt starts a new window
+                // from the watermark, which never moved, so nothing is skipped.
+                throw JobError.retryable("\(error.description); the saved page token was dropped and the window starts again")
+            }
+            throw error.jobError
+        }
         var next: OrderStore.NextJob?
         if answer.nextToken != nil {
             var nextPayload = payload
             nextPayload.marketplaceID = marketplace
+            nextPayload.chained = true
             next = OrderStore.NextJob(
                 payload: String(decoding: try JSONEncoder().encode(nextPayload), as: UTF8.self),
-                uniqueKey: "amazon.orders_sync:\(account.id):\(marketplace)")
+                uniqueKey: chain)
         }
         let move: OrderStore.StateMove =
             answer.nextToken.map { .nextPage(windowFrom: from, windowTo: to, token: $0) }

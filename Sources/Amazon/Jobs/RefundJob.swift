@@ -19,9 +19,11 @@ import Logging
 ///   Amazon's words); FATAL/CANCELLED are Failure; an unreadable report is Review.
 /// - Success, Failure, Review: nothing to do.
 public struct RefundJob: JobHandler {
+    /// The job type.
     public static let jobType = "amazon.refund"
     public static var requiresAccount: Bool { true }
 
+    /// `{"adjustment_id": n}` and optional poll intervals.
     public struct Payload: Decodable, Sendable {
         /// `amazon_adjustment.id`.
         public var adjustmentID: Int64
@@ -34,11 +36,17 @@ public struct RefundJob: JobHandler {
         }
     }
 
+    /// Where the refund ended.
     public struct Result: Codable, Sendable {
+        /// `amazon_adjustment.id`.
         public var adjustmentID: Int64
+        /// The ERP's refund id.
         public var erpRefundID: String
+        /// The row's status after the run.
         public var status: String
+        /// Amazon's feed id, once known.
         public var amazonFeedID: String?
+        /// Amazon's errors, or what the run found.
         public var message: String?
         enum CodingKeys: String, CodingKey {
             case adjustmentID = "adjustment_id", erpRefundID = "erp_refund_id", status, amazonFeedID = "amazon_feed_id", message
@@ -47,8 +55,10 @@ public struct RefundJob: JobHandler {
 
     static let maxPollDelay: Double = 900
 
+    /// The handler.
     public init() {}
 
+    /// Sends or follows one refund (see the type's comment).
     public func run(_ payload: Payload, context: JobContext) async throws -> Result {
         let account = try AmazonJobSupport.account(context)
         let store = RefundStore(database: context.database)
@@ -90,11 +100,7 @@ public struct RefundJob: JobHandler {
                 actionType: row.actionType, reason: row.reason, currency: row.currency, linesJSON: row.linesJSON)
             document = try AdjustmentFeedBuilder.build(sellerID: account.settings.sellerID, refunds: [request])
         } catch {
-            let net = try? RefundRequest.parse(
-                adjustmentID: row.id, erpRefundID: row.erpRefundID, amazonOrderID: row.amazonOrderID,
-                actionType: row.actionType, reason: row.reason, currency: row.currency, linesJSON: row.linesJSON
-            ).net
-            try await store.markInvalid(row.id, message: error.description, net: net)
+            try await store.markInvalid(row.id, message: error.description, net: error.net)
             throw JobError.permanent(error.description)
         }
         var feedRow: Int64?

@@ -14,12 +14,14 @@ import JobQueue
 /// spending an attempt; the reports imported so far stay, and the next run
 /// goes on from there.
 public struct SettlementsJob: JobHandler {
+    /// The job type.
     public static let jobType = "amazon.settlements"
     public static var requiresAccount: Bool { true }
     public static var timeout: Duration { .seconds(1800) }
     /// The report type (the `_FLAT_FILE` and `_XML` variants were removed on 2026-11-11).
     public static let reportType = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
 
+    /// Optional listing bounds.
     public struct Payload: Decodable, Sendable {
         /// How far back to list (1 to 90 days, default 90).
         public var createdSinceDays: Int?
@@ -28,17 +30,25 @@ public struct SettlementsJob: JobHandler {
         enum CodingKeys: String, CodingKey { case createdSinceDays = "created_since_days", pageSize = "page_size" }
     }
 
+    /// What the run imported and refused.
     public struct Result: Codable, Sendable {
+        /// DONE settlement reports listed.
         public var listed = 0
+        /// Of them, imported or refused before.
         public var known = 0
+        /// Settlement ids imported by this run.
         public var imported: [String] = []
+        /// Lines imported by this run.
         public var lines = 0
+        /// Why reports were refused by this run.
         public var refused: [String] = []
         enum CodingKeys: String, CodingKey { case listed, known, imported = "imported_settlements", lines, refused }
     }
 
+    /// The handler.
     public init() {}
 
+    /// Lists, downloads and imports (see the type's comment).
     public func run(_ payload: Payload, context: JobContext) async throws -> Result {
         let account = try AmazonJobSupport.account(context)
         let days = payload.createdSinceDays ?? 90

@@ -86,8 +86,10 @@ public struct XMLProcessingReport: Sendable, Equatable {
         return node
     }
 
-    /// The summary as the `amazon_feed.processing_summary` object.
+    /// The summary as the `amazon_feed.processing_summary` object, in the
+    /// catalog feeds' shape (`ProcessingReport.Summary`), so `jobctl amazon
+    /// status` shows every feed alike: accepted = successful, invalid = with an error.
     public var summaryJSON: String {
-        #"{"messages_processed": \#(processed), "messages_successful": \#(successful), "messages_with_error": \#(withError), "messages_with_warning": \#(withWarning)}"#
+        #"{"errors": \#(withError), "warnings": \#(withWarning), "messagesProcessed": \#(processed), "messagesAccepted": \#(successful), "messagesInvalid": \#(withError)}"#
     }
 }

@@ -6,6 +6,8 @@ extension RefundRequest {
     public struct Invalid: Error, Sendable, CustomStringConvertible, Equatable {
         /// The whole sentence.
         public let description: String
+        /// The net, when the lines were readable (a net charge is refused with it).
+        public var net: Decimal?
     }
 
     /// Reads the row's `lines` jsonb text (numbers kept as their digits) and
@@ -68,9 +70,11 @@ extension RefundRequest {
         guard net > 0 else {
             let refunded = items.flatMap(\.components).filter { $0.amount > 0 }.reduce(Decimal(0)) { $0 + $1.amount }
             let charged = -items.flatMap(\.components).filter { $0.amount < 0 }.reduce(Decimal(0)) { $0 + $1.amount }
-            throw invalid(
+            var refusal = invalid(
                 "its net is \(net == 0 ? "zero" : "a charge of \(-net) \(currency)") (refunded \(refunded), charged \(charged)), "
                     + "and a payment adjustment must be a credit to the buyer")
+            refusal.net = net
+            throw refusal
         }
         return request
     }

@@ -52,7 +52,8 @@ extension CatalogStore {
 
     /// PREPARING feeds of the account older than `olderThan` seconds: the run
     /// that built them stopped before createFeed answered. Their rows go back
-    /// to the queue (sent once more; every message is idempotent).
+    /// to the queue (sent once more; every message is idempotent). Only
+    /// catalog feeds: a PREPARING refund feed may be Amazon's already (0010's `feed_type`).
     @discardableResult
     public func releaseAbandonedFeeds(accountID: Int64, olderThan seconds: Int) async throws -> Int {
         let rows = try await database.query(
@@ -60,7 +61,8 @@ extension CatalogStore {
             WITH abandoned AS (
                 UPDATE amazon_feed SET processing_status = 'ABANDONED', finished_at = now(),
                        error = 'the run that built this feed stopped before createFeed answered; its rows were queued again'
-                 WHERE account_id = $1 AND processing_status = 'PREPARING' AND created_at < now() - make_interval(secs => $2)
+                 WHERE account_id = $1 AND feed_type = 'JSON_LISTINGS_FEED' AND processing_status = 'PREPARING'
+                   AND created_at < now() - make_interval(secs => $2)
                 RETURNING id
             ), released AS (
                 UPDATE amazon_product_sync SET feed_id = NULL, message_id = NULL, updated_at = now()

@@ -109,6 +109,9 @@ struct AmazonOrderBook {
 
     mutating func update(_ changed: AmazonSimOrder) { orders[changed.orderID] = changed }
 
+    /// Every page token stops working, as after Amazon's 24 hours.
+    mutating func expireCursors() { cursors.removeAll() }
+
     // MARK: searchOrders
 
     mutating func search(query: [String: String], now: Date) -> Answer {

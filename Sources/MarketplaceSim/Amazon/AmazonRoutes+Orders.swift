@@ -11,6 +11,7 @@ import Foundation
 /// - `GET /_control/orders/searches`: every searchOrders request (windows, tokens, sizes);
 /// - `POST /_control/orders/hold` `{"after_pages": N}` makes page requests after the next N wait
 ///   until `POST /_control/orders/release` (a test kills a worker mid-download that way);
+/// - `POST /_control/orders/expire-tokens`: every page token handed out stops working (Amazon's 24 hours);
 /// - `GET /_control/orders/reports/{feedId}`: an XML feed's processing report, as XML.
 extension AmazonRoutes {
     func orders(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
@@ -87,6 +88,9 @@ extension AmazonRoutes {
             return Self.encoded(await state.orderSearches())
         case (.POST, "/_control/orders/hold"):
             await state.holdOrderPages(after: object["after_pages"] as? Int ?? 0)
+            return Self.json(["ok": true])
+        case (.POST, "/_control/orders/expire-tokens"):
+            await state.expirePageTokens()
             return Self.json(["ok": true])
         case (.POST, "/_control/orders/release"):
             await state.holdOrderPages(after: nil)

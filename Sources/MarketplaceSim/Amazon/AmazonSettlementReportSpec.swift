@@ -67,6 +67,8 @@ public struct AmazonSettlementReportSpec: Sendable, Codable, Equatable {
 
     /// The file's text.
     public func tsv(start: Date = Date(timeIntervalSince1970: 1_793_000_000)) -> String {
+        let formatter = dateFormatter()
+        func date(_ value: Date) -> String { formatter.string(from: value) }
         let end = start.addingTimeInterval(14 * 86_400)
         let deposit = end.addingTimeInterval(2 * 86_400)
         var header = [
@@ -113,11 +115,12 @@ public struct AmazonSettlementReportSpec: Sendable, Codable, Equatable {
         return (negative ? "-" : "") + String(grouped.reversed()) + (decimalComma ? "," : ".") + fraction
     }
 
-    func date(_ date: Date) -> String {
+    /// One formatter per file: making one per field is what slows a big file down.
+    func dateFormatter() -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = decimalComma ? "dd.MM.yyyy HH:mm:ss 'UTC'" : "yyyy-MM-dd HH:mm:ss 'UTC'"
-        return formatter.string(from: date)
+        return formatter
     }
 }

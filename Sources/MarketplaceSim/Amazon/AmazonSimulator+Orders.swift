@@ -43,6 +43,9 @@ extension AmazonSimulator {
     /// Page requests after the next `pages` wait until `releaseOrderPages()`; nil lifts the hold.
     public func holdOrderPages(after pages: Int?) async { await state.holdOrderPages(after: pages) }
 
+    /// Makes every page token handed out so far invalid (as after 24 hours).
+    public func expireOrderPageTokens() async { await state.expirePageTokens() }
+
     /// Lets held page requests go.
     public func releaseOrderPages() async { await state.holdOrderPages(after: nil) }
 

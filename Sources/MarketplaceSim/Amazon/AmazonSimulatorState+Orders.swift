@@ -61,6 +61,8 @@ extension AmazonSimulatorState {
         orderBook.transition(ids: ids, status: status, updatedAt: updatedAt, buyerCancelReason: buyerCancelReason)
     }
 
+    func expirePageTokens() { orderBook.expireCursors() }
+
     func orderIDs(status: String) -> [String] { orderBook.ids(status: status) }
 
     func allOrders() -> [AmazonSimOrder] {
