@@ -230,4 +230,15 @@ GRANT SELECT, INSERT, UPDATE ON product, product_template, stock_location, stock
 GRANT SELECT, INSERT ON amazon_product_operation, stock_quant_audit TO marketplace_erp;
 GRANT SELECT ON amazon_product_sync, amazon_feed, order_price, marketplace_notification TO marketplace_erp;
 GRANT SELECT (id, name, marketplace, sync_enabled, settings, created_at) ON marketplace_account TO marketplace_erp;
+-- Amazon orders (0010, 0011): the ERP reads orders, settlements and the sync
+-- state; writes only its own columns of orders and items (which queues the
+-- acknowledgement); inserts shipments and refunds, and may correct the columns
+-- it wrote (which queues them again). The queue's triggers do the rest.
+GRANT SELECT ON amazon_order, amazon_order_item, amazon_shipment, amazon_adjustment, amazon_settlement,
+    amazon_settlement_line, amazon_settlement_refusal, amazon_order_sync_state TO marketplace_erp;
+GRANT UPDATE (erp_order_id, merchant_order_id, cancel_reason, erp_action) ON amazon_order TO marketplace_erp;
+GRANT UPDATE (erp_order_line_id, merchant_order_item_id) ON amazon_order_item TO marketplace_erp;
+GRANT INSERT, UPDATE (erp_picking_id, carrier_code, carrier_name, shipping_method, tracking_number, ship_date, items)
+    ON amazon_shipment TO marketplace_erp;
+GRANT INSERT, UPDATE (action_type, reason, lines, currency) ON amazon_adjustment TO marketplace_erp;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO marketplace_erp;

@@ -40,7 +40,7 @@ struct AmazonOrdersCommand: AsyncParsableCommand {
                 }
                 after = now.addingTimeInterval(-seconds)
             } else {
-                after = now.addingTimeInterval(-90 * 86_400)
+                after = now.addingTimeInterval(-Double(OrderAdmin.allOrdersDays) * 86_400)
             }
             let output = try await database.withPool { pool in
                 let admin = OrderAdmin(database: pool)

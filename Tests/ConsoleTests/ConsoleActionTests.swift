@@ -58,14 +58,24 @@ import Testing
             let admin = try await h.login("admin")
             var page = try await h.get("/accounts/\(account)/amazon", as: admin).body
             #expect(page.contains(#"id="sync-products">"#))
-            #expect(page.contains(#"id="orders-explanation""#), "no orders job type in this build")
+            #expect(page.contains(#"id="sync-orders">"#))
+            #expect(page.contains(#"id="order-counts""#), "the order tab")
+            #expect(!page.contains(#"id="orders-explanation""#), "the orders sync is in this build")
             let sync = try await h.post("/accounts/\(account)/amazon/sync-products", as: admin)
             #expect(sync.status == 303)
             #expect(
                 try await h.scalar(
                     "SELECT count(*)::text AS v FROM marketplace_job WHERE job_type = 'amazon.catalog_sync' AND account_id = $1",
                     [account]) == "1")
-            #expect(try await h.post("/accounts/\(account)/amazon/sync-orders", as: admin).status == 409)
+            // "Synchronize all orders (past three months)": a manual run by creation time, as `jobctl amazon orders --all`.
+            #expect(try await h.post("/accounts/\(account)/amazon/sync-orders", as: admin).status == 303)
+            #expect(
+                try await h.scalar(
+                    """
+                    SELECT count(*)::text AS v FROM marketplace_job
+                     WHERE job_type = 'amazon.orders_sync' AND account_id = $1 AND payload -> 'manual' ->> 'basis' = 'created'
+                       AND (payload -> 'manual' ->> 'after')::timestamptz < now() - interval '89 days'
+                    """, [account]) == "1")
             // The Active flag on: both buttons disabled, with the reason, and a forged POST is refused.
             let saved = try await h.post(
                 "/accounts/\(account)/settings",

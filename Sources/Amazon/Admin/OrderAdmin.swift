@@ -30,6 +30,19 @@ public struct OrderAdmin: Sendable {
         return try await database.withConnection { try await JobAdmin(connection: $0).enqueue(job) }
     }
 
+    /// How far back "Synchronize all orders" reaches: the seed's three months.
+    public static let allOrdersDays = 90
+
+    /// "Synchronize all orders (past three months)", the seed's button: every
+    /// order created in the last `allOrdersDays`, up to Amazon's settled edge.
+    /// `jobctl amazon orders --all` and the console's button both run this.
+    public func enqueueAllOrdersSync(account: MarketplaceAccount, now: Date = Date(), pageSize: Int? = nil) async throws -> Int64
+    {
+        try await enqueueManualSync(
+            account: account, basis: .created, after: now.addingTimeInterval(-Double(Self.allOrdersDays) * 86_400),
+            before: now.addingTimeInterval(-OrdersSyncJob.settleSeconds), pageSize: pageSize)
+    }
+
     /// One order by Amazon's id (of any account; the newest row if two accounts hold it).
     public func order(_ amazonOrderID: String) async throws -> OrderReport {
         try await database.withConnection { connection in

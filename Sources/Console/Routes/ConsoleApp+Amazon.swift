@@ -5,9 +5,9 @@ import JobQueue
 import WorkerCLI
 
 extension ConsoleApp {
-    /// The job type of the orders sync, once the orders work lands; until a
-    /// worker registers it, the orders button stays disabled and says why.
-    static let ordersJobType = "amazon.orders_sync"
+    /// The job type of the orders sync; should a build leave it out, the
+    /// orders button stays disabled and says why.
+    static let ordersJobType = OrdersSyncJob.jobType
 
     static var ordersInstalled: Bool { JobTypes.standard().handler(for: ordersJobType) != nil }
 
@@ -40,12 +40,14 @@ extension ConsoleApp {
                 "note": feed.error ?? "",
             ]
         }
+        let orders = try await OrderAdmin(database: database).status(account: account.withoutCredentials, limit: 50)
         let context: [String: Any] = [
             "id": account.id, "name": account.name, "automatic": report.automatic,
             "pendingOperations": report.pendingOperations, "unsent": report.unsent, "counts": counts,
             "failureCount": report.failureCount, "failures": report.failures.map(failure),
             "hasNeedsPerson": !report.needsPerson.isEmpty, "needsPerson": report.needsPerson.map(failure), "feeds": feeds,
             "ordersInstalled": Self.ordersInstalled, "ordersDisabled": report.automatic || !Self.ordersInstalled,
+            "orders": Self.orderTab(orders),
         ]
         return page("amazon", title: "Amazon: \(account.name)", context, user: user, request: request)
     }
@@ -65,11 +67,40 @@ extension ConsoleApp {
             try await audit.record(login: user.login, action: "sync-products", jobID: id, accountID: account.id)
             return ConsoleResponse.redirect("/jobs/\(id)?done=enqueued")
         case "sync-orders":
-            // Hook for the orders work: enqueues its job type once a worker registers it.
-            return try await enqueueAction(
-                account, user: user, jobType: Self.ordersJobType, payload: "{\"days\": 90}",
-                name: "Synchronize all orders (past three months)")
+            guard Self.ordersInstalled else {
+                throw ConsoleError.conflict(
+                    "the orders sync is not installed: no worker in this build runs \(Self.ordersJobType)")
+            }
+            // The same run as `jobctl amazon orders --all`: never moves the automatic watermark.
+            let id = try await OrderAdmin(database: database).enqueueAllOrdersSync(account: account.withoutCredentials)
+            try await audit.record(login: user.login, action: "sync-orders", jobID: id, accountID: account.id)
+            return ConsoleResponse.redirect("/jobs/\(id)?done=enqueued")
         default: throw ConsoleError.notFound("no Amazon action '\(action.prefix(40))'")
         }
+    }
+
+    /// The order tab's template context, from the report `jobctl amazon status` prints.
+    static func orderTab(_ report: OrdersStatusReport) -> [String: Any] {
+        [
+            "counts": report.counts.map { ["status": $0.status, "count": $0.count] as [String: Any] },
+            "hasOrders": !report.counts.isEmpty,
+            "unacknowledged": report.unacknowledged, "acknowledgementFailures": report.acknowledgementFailures,
+            "unshippedPastShipBy": report.unshippedPastShipBy, "waitingForERP": report.waitingForERP,
+            "failedShipments": report.failedShipments, "refundsNeedingPerson": report.refundsNeedingPerson,
+            "downloads": report.downloads.map { download -> [String: Any] in
+                [
+                    "marketplace": download.marketplaceId,
+                    "watermark": download.watermark == nil ? "never" : Display.time(download.watermark),
+                    "inProgress": download.inProgress, "pages": download.pages, "orders": download.ordersSeen,
+                ]
+            },
+            "attention": report.attention.map { order -> [String: Any] in
+                [
+                    "order": order.amazonOrderId, "status": order.status, "reason": order.reason,
+                    "message": order.message ?? "",
+                ]
+            },
+            "hasAttention": !report.attention.isEmpty,
+        ]
     }
 }

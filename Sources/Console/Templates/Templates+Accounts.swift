@@ -70,6 +70,23 @@ extension Templates {
         {{#feeds}}<tr><td>{{feedId}}</td><td>{{status}}</td><td class="num">{{messages}}</td><td class="num">{{accepted}}</td><td class="num">{{invalid}}</td><td class="num">{{errors}}</td><td class="num">{{warnings}}</td><td>{{created}}</td><td>{{note}}</td></tr>{{/feeds}}</table>
         <h2>Order tab</h2>
         {{^ordersInstalled}}<p>Orders sync not installed.</p>{{/ordersInstalled}}
+        {{#ordersInstalled}}{{#orders}}
+        <table id="order-counts"><tr><th>status</th><th>orders</th></tr>
+        {{#counts}}<tr><td>{{status}}</td><td class="num">{{count}}</td></tr>{{/counts}}</table>
+        {{^hasOrders}}<p>No orders downloaded yet.</p>{{/hasOrders}}
+        <table id="order-summary">
+        <tr><th>not acknowledged</th><td class="num">{{unacknowledged}}</td></tr>
+        <tr><th>acknowledgements failed</th><td class="num">{{acknowledgementFailures}}</td></tr>
+        <tr><th>unshipped past ship-by</th><td class="num">{{unshippedPastShipBy}}</td></tr>
+        <tr><th>waiting for the ERP</th><td class="num">{{waitingForERP}}</td></tr>
+        <tr><th>shipments failed</th><td class="num">{{failedShipments}}</td></tr>
+        <tr><th>refunds needing a person</th><td class="num">{{refundsNeedingPerson}}</td></tr></table>
+        <table id="order-downloads"><tr><th>marketplace</th><th>watermark</th><th>window</th><th>pages</th><th>orders</th></tr>
+        {{#downloads}}<tr><td>{{marketplace}}</td><td>{{watermark}}</td><td>{{#inProgress}}in progress{{/inProgress}}{{^inProgress}}done{{/inProgress}}</td><td class="num">{{pages}}</td><td class="num">{{orders}}</td></tr>{{/downloads}}</table>
+        {{#hasAttention}}<h3>Orders needing a person</h3>
+        <table id="order-attention"><tr><th>order</th><th>status</th><th>why</th><th>message</th></tr>
+        {{#attention}}<tr class="needs-person"><td>{{order}}</td><td>{{status}}</td><td>{{reason}}</td><td>{{message}}</td></tr>{{/attention}}</table>{{/hasAttention}}
+        {{/orders}}{{/ordersInstalled}}
         """
 
     static let notifications = """
