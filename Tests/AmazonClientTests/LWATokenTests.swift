@@ -136,7 +136,8 @@ struct LWATokenTests {
         // The list of quotas grows with the client's operations: check its shape and one name.
         let unknownQuota = message(
             #"{"seller_id": "S", "marketplace_ids": ["X"], "rate_limits": {"createFeeds": {"rate": 1}}}"#, good)
-        #expect(unknownQuota.contains("settings: rate_limits: unknown quota \"createFeeds\"; expected one of "), "\(unknownQuota)")
+        #expect(
+            unknownQuota.contains("settings: rate_limits: unknown quota \"createFeeds\"; expected one of "), "\(unknownQuota)")
         #expect(unknownQuota.contains(" createFeed,"), "\(unknownQuota)")
         #expect(
             message(#"{"seller_id": "S", "marketplace_ids": ["X"], "rate_limits": {"getFeed": {"rate": 0}}}"#, good)
