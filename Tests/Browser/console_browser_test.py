@@ -184,6 +184,8 @@ def main():
         # 3. the Active flag on: both sync buttons disabled, with the reason.
         driver.get(base + "/accounts/" + account + "/amazon")
         check("manual mode: Synchronize all products is enabled", enabled(driver, "sync-products") is True)
+        check("manual mode: Synchronize all orders is enabled", enabled(driver, "sync-orders") is True)
+        check("the order tab is shown", len(driver.find_elements(By.ID, "order-counts")) == 1)
         driver.get(base + "/accounts/" + account)
         active = driver.find_element(By.NAME, "automatic")
         if not active.is_selected():
