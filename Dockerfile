@@ -1,4 +1,4 @@
-# Builds the worker and jobctl, then ships them on a slim runtime image with
+# Builds the worker, jobctl and the console, then ships them on a slim runtime image with
 # the migrations. Used by docker-compose.yml.
 FROM swift:6.3-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev zlib1g-dev pkg-config \
@@ -8,12 +8,13 @@ COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --product worker && swift build -c release --product jobctl \
-    && mkdir -p /out && cp .build/release/worker .build/release/jobctl /out/
+    && swift build -c release --product console \
+    && mkdir -p /out && cp .build/release/worker .build/release/jobctl .build/release/console /out/
 
 FROM swift:6.3-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libcurl4 libxml2 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
-COPY --from=build /out/worker /out/jobctl /usr/local/bin/
+COPY --from=build /out/worker /out/jobctl /out/console /usr/local/bin/
 COPY migrations /app/migrations
 ENV MJ_MIGRATIONS_DIR=/app/migrations
 WORKDIR /app

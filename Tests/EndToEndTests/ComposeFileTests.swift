@@ -19,11 +19,11 @@ struct ComposeFileTests {
         return object
     }
 
-    @Test("postgres, a one-shot migrate and a worker with 2 replicas, all referencing things that exist")
+    @Test("postgres, a one-shot migrate, a worker with 2 replicas and the console, all referencing things that exist")
     func composeFileIsCoherent() async throws {
         let compose = try await load("docker-compose.yml")
         let services = try #require(compose["services"] as? [String: [String: Any]])
-        #expect(Set(services.keys) == ["postgres", "migrate", "worker"])
+        #expect(Set(services.keys) == ["postgres", "migrate", "worker", "console"])
 
         let worker = try #require(services["worker"])
         #expect((worker["deploy"] as? [String: Any])?["replicas"] as? Int == 2)
@@ -34,7 +34,12 @@ struct ComposeFileTests {
         #expect(
             ((worker["depends_on"] as? [String: Any])?["migrate"] as? [String: String])?["condition"]
                 == "service_completed_successfully")
-        for name in ["migrate", "worker"] {
+        let console = try #require(services["console"])
+        #expect((console["command"] as? [String])?.prefix(2) == ["console", "serve"])
+        #expect(
+            ((console["depends_on"] as? [String: Any])?["migrate"] as? [String: String])?["condition"]
+                == "service_completed_successfully")
+        for name in ["migrate", "worker", "console"] {
             let environment = try #require(services[name]?["environment"] as? [String: String])
             #expect(environment["DATABASE_URL"]?.contains("@postgres:5432/") == true)
         }
@@ -52,7 +57,7 @@ struct ComposeFileTests {
             }
         }
         let manifest = try String(contentsOf: repositoryRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
-        for product in ["worker", "jobctl"] {
+        for product in ["worker", "jobctl", "console"] {
             #expect(dockerfile.contains("--product \(product)"))
             #expect(manifest.contains(".executable(name: \"\(product)\""))
         }
