@@ -1,5 +1,6 @@
 import Amazon
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(FoundationXML)
@@ -40,7 +41,7 @@ struct AcknowledgementFeedTests {
         #expect(raw.contains("SO&lt;1&gt;&amp;"), "\(raw)")
         #expect(!raw.contains("SO<1>") && !raw.contains("A2<SELLER"))
         // An independent parser agrees it is well-formed.
-        #expect(try PythonXML.wellFormed(data))
+        #expect(try XMLCheck.wellFormed(data))
         let document = try XMLDocument(data: data, options: [])
         let root = try #require(document.rootElement())
         #expect(root.name == "AmazonEnvelope")

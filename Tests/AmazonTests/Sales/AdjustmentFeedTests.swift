@@ -1,5 +1,6 @@
 import Amazon
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(FoundationXML)
@@ -25,7 +26,7 @@ struct AdjustmentFeedTests {
             #"[{"order_item_id": "12345678901234", "merchant_adjustment_item_id": "\#(Self.tricky.replacingOccurrences(of: "\"", with: "\\\""))", "quantity": 2, "components": [{"type": "Principal", "amount": "20.00"}, {"type": "Tax", "amount": 1.6}]}]"#,
             order: #"111-<&">-1"#)
         let data = try AdjustmentFeedBuilder.build(sellerID: #"A2"&<SELLER"#, refunds: [refund])
-        #expect(try PythonXML.wellFormed(data))
+        #expect(try XMLCheck.wellFormed(data))
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains("&lt;") && text.contains("&amp;"), "\(text)")
         #expect(!text.contains("SO<12>"), "no raw '<' from the data")

@@ -86,7 +86,7 @@ final class SalesHarness: Sendable {
         // Done-when 6: every refund document the jobs uploaded is well-formed to an independent parser.
         for feed in await sim.feeds() where feed.feedType == "POST_PAYMENT_ADJUSTMENT_DATA" {
             guard let bytes = await sim.uploadedDocument(id: feed.inputFeedDocumentID) else { continue }
-            do { #expect(try PythonXML.wellFormed(bytes), "feed \(feed.feedID) is not well-formed XML") } catch {
+            do { #expect(try XMLCheck.wellFormed(bytes), "feed \(feed.feedID) is not well-formed XML") } catch {
                 Issue.record(error)
             }
         }

@@ -1,10 +1,10 @@
 import Foundation
-import TestSupport
 
 /// An XML well-formedness check by an independent parser: Debian's python3
 /// (`xml.dom.minidom`, expat), so a test does not trust the library that built the document.
-enum XMLCheck {
-    static func wellFormed(_ bytes: Data) throws -> Bool {
+public enum XMLCheck {
+    /// Whether python3's parser accepts `bytes` as one well-formed XML document.
+    public static func wellFormed(_ bytes: Data) throws -> Bool {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("xmlcheck-\(UUID().uuidString).xml")
         try bytes.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
