@@ -31,8 +31,6 @@ public struct FeedStatusJob: JobHandler {
         }
     }
 
-    static let maxPollDelay: Double = 900
-
     public init() {}
 
     public func run(_ payload: Payload, context: JobContext) async throws -> Result {
@@ -56,10 +54,9 @@ public struct FeedStatusJob: JobHandler {
         switch feed.processingStatus {
         case .inQueue, .inProgress:
             try await store.recordPoll(feed: row.id, status: feed.processingStatus.rawValue)
-            let delay = min((payload.pollSeconds ?? 30) * pow(2, Double(min(row.polls, 10))), Self.maxPollDelay)
-            throw JobError.retryAfter(
-                context.now().addingTimeInterval(delay),
-                "feed \(payload.feedID) is \(feed.processingStatus.rawValue); polling again in \(Int(delay.rounded())) s")
+            throw FeedPoll.again(
+                "feed \(payload.feedID)", status: feed.processingStatus.rawValue, base: payload.pollSeconds ?? 30,
+                polls: row.polls, now: context.now())
         case .fatal, .cancelled:
             var reason = "\(feed.processingStatus.rawValue): Amazon did not process feed \(payload.feedID)"
             var raw: String?

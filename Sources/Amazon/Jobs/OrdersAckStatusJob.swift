@@ -43,10 +43,9 @@ public struct OrdersAckStatusJob: JobHandler {
         switch feed.processingStatus {
         case .inQueue, .inProgress:
             try await feeds.recordPoll(feed: row.id, status: feed.processingStatus.rawValue)
-            let delay = min((payload.pollSeconds ?? 30) * pow(2, Double(min(row.polls, 10))), 900)
-            throw JobError.retryAfter(
-                context.now().addingTimeInterval(delay),
-                "feed \(payload.feedID) is \(feed.processingStatus.rawValue); polling again in \(Int(delay.rounded())) s")
+            throw FeedPoll.again(
+                "feed \(payload.feedID)", status: feed.processingStatus.rawValue, base: payload.pollSeconds ?? 30,
+                polls: row.polls, now: context.now())
         case .fatal, .cancelled:
             var reason = "\(feed.processingStatus.rawValue): Amazon did not process acknowledgement feed \(payload.feedID)"
             var raw: String?

@@ -53,8 +53,6 @@ public struct RefundJob: JobHandler {
         }
     }
 
-    static let maxPollDelay: Double = 900
-
     /// The handler.
     public init() {}
 
@@ -155,10 +153,9 @@ public struct RefundJob: JobHandler {
         switch feed.processingStatus {
         case .inQueue, .inProgress:
             try await store.recordPoll(feed: feedRow, status: feed.processingStatus.rawValue)
-            let delay = min((payload.pollSeconds ?? 60) * pow(2, Double(min(row.polls, 10))), Self.maxPollDelay)
-            throw JobError.retryAfter(
-                context.now().addingTimeInterval(delay),
-                "feed \(feedID) of \(row.label) is \(feed.processingStatus.rawValue); polling again in \(Int(delay.rounded())) s")
+            throw FeedPoll.again(
+                "feed \(feedID) of \(row.label)", status: feed.processingStatus.rawValue, base: payload.pollSeconds ?? 60,
+                polls: row.polls, now: context.now())
         case .fatal, .cancelled:
             let message = "\(feed.processingStatus.rawValue): Amazon did not process feed \(feedID), so the refund was not made"
             try await store.settle(
