@@ -19,40 +19,7 @@ extension AmazonRoutes {
             return Self.errors(
                 .notFound, code: "NotFound", message: "Resource not found: \(request.method.rawValue) \(request.path)")
         }
-        let (fault, delay) = await state.nextFault(operation: "searchOrders")
-        if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
-        switch fault {
-        case .internalError:
-            return Self.errors(
-                .internalServerError, code: "InternalFailure", message: "We encountered an internal error. Please try again.")
-        case .tooManyRequests(let limit):
-            var response = Self.errors(
-                .tooManyRequests, code: "QuotaExceeded", message: "You exceeded your quota for the requested resource.")
-            if let limit { response.headers[HTTPHeader("x-amzn-RateLimit-Limit")] = limit }
-            return response
-        case .html:
-            return FlyingFox.HTTPResponse(
-                statusCode: .serviceUnavailable, headers: [.contentType: "text/html"],
-                body: Data("<html><body><h1>Service Unavailable</h1></body></html>".utf8))
-        case .accessDenied:
-            return Self.errors(.forbidden, code: "Unauthorized", message: "Access to requested resource is denied.")
-        case .malformedJSON:
-            return FlyingFox.HTTPResponse(
-                statusCode: .ok, headers: [.contentType: "application/json"], body: Data("{\"orders\": [".utf8))
-        case nil:
-            break
-        }
-        switch await state.authorise(request.headers[HTTPHeader("x-amz-access-token")]) {
-        case .ok: break
-        case .expired:
-            return Self.errors(
-                .forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
-                details: "The access token you provided has expired.")
-        case .missing, .unknown:
-            return Self.errors(
-                .forbidden, code: "Unauthorized", message: "Access to requested resource is denied.",
-                details: "The access token you provided is revoked, malformed or invalid.")
-        }
+        if let refusal = try await gate(operation: "searchOrders", request: request) { return refusal }
         // A held page waits (the client's request stays open) until released.
         while !(await state.mayServeOrderPage()) { try await Task.sleep(for: .milliseconds(20)) }
         var query: [String: String] = [:]
