@@ -136,27 +136,45 @@ BEGIN
 END;
 $$;
 
--- Default schedules per account, kept in step with its settings: zortout
--- pulls stock every settings.pull_interval_seconds, amazon syncs its catalog
--- every settings.interval_seconds (default 600 s each). A changed interval
--- takes effect at once: the next slot is no later than now + the new interval.
+-- The default schedules every account of a marketplace gets, one row per job
+-- type. A marketplace's migration adds its rows (and calls
+-- marketplace_default_schedules_backfill() for accounts that exist already);
+-- the account trigger below reads this table and never needs replacing.
+-- interval: settings.<setting>, else settings.<fallback_setting>, else fallback_seconds.
+CREATE TABLE marketplace_default_schedule (
+    marketplace       text NOT NULL,
+    job_type          text NOT NULL,
+    setting           text NOT NULL,
+    fallback_setting  text,
+    fallback_seconds  integer NOT NULL CHECK (fallback_seconds >= 1),
+    PRIMARY KEY (marketplace, job_type)
+);
+
+COMMENT ON TABLE marketplace_default_schedule IS 'the schedules each account of a marketplace gets, with the setting that holds their interval';
+
+INSERT INTO marketplace_default_schedule (marketplace, job_type, setting, fallback_setting, fallback_seconds) VALUES
+    ('zortout', 'zortout.pull_stock', 'pull_interval_seconds', NULL, 600),
+    ('amazon', 'amazon.catalog_sync', 'interval_seconds', NULL, 600);
+
+-- The interval of default schedule `d` for an account with `settings`.
+CREATE FUNCTION marketplace_default_interval(settings jsonb, d marketplace_default_schedule) RETURNS integer
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT marketplace_setting_seconds(settings, d.setting,
+               CASE WHEN d.fallback_setting IS NULL THEN d.fallback_seconds
+                    ELSE marketplace_setting_seconds(settings, d.fallback_setting, d.fallback_seconds) END)
+$$;
+
+-- Default schedules per account, kept in step with its settings (for example
+-- zortout pulls stock every settings.pull_interval_seconds, default 600 s). A
+-- changed interval takes effect at once: the next slot is no later than now +
+-- the new interval.
 CREATE FUNCTION marketplace_account_schedules() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    wanted_type text;
-    seconds     integer;
 BEGIN
     PERFORM marketplace_account_check_settings(NEW.settings);
-    IF NEW.marketplace = 'zortout' THEN
-        wanted_type := 'zortout.pull_stock';
-        seconds := marketplace_setting_seconds(NEW.settings, 'pull_interval_seconds', 600);
-    ELSIF NEW.marketplace = 'amazon' THEN
-        wanted_type := 'amazon.catalog_sync';
-        seconds := marketplace_setting_seconds(NEW.settings, 'interval_seconds', 600);
-    ELSE
-        RETURN NULL;
-    END IF;
     INSERT INTO marketplace_schedule AS sc (account_id, job_type, interval_seconds, origin, next_run_at)
-    VALUES (NEW.id, wanted_type, seconds, 'default', now())
+    SELECT NEW.id, d.job_type, marketplace_default_interval(NEW.settings, d), 'default', now()
+      FROM marketplace_default_schedule d
+     WHERE d.marketplace = NEW.marketplace
     ON CONFLICT (account_id, job_type) WHERE origin = 'default' DO UPDATE
        SET interval_seconds = EXCLUDED.interval_seconds,
            next_run_at = least(sc.next_run_at, now() + make_interval(secs => EXCLUDED.interval_seconds)),
@@ -174,13 +192,23 @@ CREATE TRIGGER marketplace_account_schedules_update
     FOR EACH ROW WHEN (OLD.settings IS DISTINCT FROM NEW.settings OR OLD.marketplace IS DISTINCT FROM NEW.marketplace)
     EXECUTE FUNCTION marketplace_account_schedules();
 
+-- Gives every existing account the default schedules it lacks; returns how
+-- many it created. A migration that adds default rows calls it.
+CREATE FUNCTION marketplace_default_schedules_backfill() RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    created integer;
+BEGIN
+    INSERT INTO marketplace_schedule (account_id, job_type, interval_seconds, origin)
+    SELECT a.id, d.job_type, marketplace_default_interval(a.settings, d), 'default'
+      FROM marketplace_account a JOIN marketplace_default_schedule d ON d.marketplace = a.marketplace
+    ON CONFLICT (account_id, job_type) WHERE origin = 'default' DO NOTHING;
+    GET DIAGNOSTICS created = ROW_COUNT;
+    RETURN created;
+END;
+$$;
+
 -- Accounts that exist already get their defaults now.
-INSERT INTO marketplace_schedule (account_id, job_type, interval_seconds, origin)
-SELECT id, CASE marketplace WHEN 'zortout' THEN 'zortout.pull_stock' ELSE 'amazon.catalog_sync' END,
-       CASE marketplace WHEN 'zortout' THEN marketplace_setting_seconds(settings, 'pull_interval_seconds', 600)
-                        ELSE marketplace_setting_seconds(settings, 'interval_seconds', 600) END,
-       'default'
-  FROM marketplace_account WHERE marketplace IN ('zortout', 'amazon');
+SELECT marketplace_default_schedules_backfill();
 
 -- System schedules. The first run is one interval after the migration.
 -- amazon.prune_operations is the seed's monthly clean-up of operation rows

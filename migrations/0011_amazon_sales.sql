@@ -122,39 +122,9 @@ CREATE TABLE amazon_settlement_refusal (
 );
 
 -- ---------------------------------------------------------------------------
--- Default schedules (replaces 0010's function, which replaced 0007's): an
--- amazon account also imports its settlements, daily unless
--- settings.settlements_interval_seconds says otherwise.
-CREATE OR REPLACE FUNCTION marketplace_account_schedules() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    wanted  record;
-BEGIN
-    PERFORM marketplace_account_check_settings(NEW.settings);
-    FOR wanted IN
-        SELECT w.job_type, w.seconds FROM (VALUES
-            ('zortout', 'zortout.pull_stock', 'pull_interval_seconds', 600),
-            ('amazon', 'amazon.catalog_sync', 'interval_seconds', 600),
-            ('amazon', 'amazon.orders_sync', 'orders_interval_seconds',
-             marketplace_setting_seconds(NEW.settings, 'interval_seconds', 600)),
-            ('amazon', 'amazon.settlements', 'settlements_interval_seconds', 86400)
-        ) AS d(marketplace, job_type, key, fallback)
-        CROSS JOIN LATERAL (SELECT d.job_type, marketplace_setting_seconds(NEW.settings, d.key, d.fallback) AS seconds) w
-        WHERE d.marketplace = NEW.marketplace
-    LOOP
-        INSERT INTO marketplace_schedule AS sc (account_id, job_type, interval_seconds, origin, next_run_at)
-        VALUES (NEW.id, wanted.job_type, wanted.seconds, 'default', now())
-        ON CONFLICT (account_id, job_type) WHERE origin = 'default' DO UPDATE
-           SET interval_seconds = EXCLUDED.interval_seconds,
-               next_run_at = least(sc.next_run_at, now() + make_interval(secs => EXCLUDED.interval_seconds)),
-               updated_at = now()
-         WHERE sc.interval_seconds <> EXCLUDED.interval_seconds;
-    END LOOP;
-    RETURN NULL;
-END;
-$$;
-
--- Amazon accounts that exist already get their settlements schedule now.
-INSERT INTO marketplace_schedule (account_id, job_type, interval_seconds, origin)
-SELECT id, 'amazon.settlements', marketplace_setting_seconds(settings, 'settlements_interval_seconds', 86400), 'default'
-  FROM marketplace_account WHERE marketplace = 'amazon'
-ON CONFLICT (account_id, job_type) WHERE origin = 'default' DO NOTHING;
+-- Default schedule: an amazon account also imports its settlements, daily
+-- unless settings.settlements_interval_seconds says otherwise. Accounts that
+-- exist already get it now.
+INSERT INTO marketplace_default_schedule (marketplace, job_type, setting, fallback_setting, fallback_seconds)
+VALUES ('amazon', 'amazon.settlements', 'settlements_interval_seconds', NULL, 86400);
+SELECT marketplace_default_schedules_backfill();
