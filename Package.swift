@@ -8,6 +8,7 @@ import PackageDescription
 //   simulators   MarketplaceSim               (HTTP servers only, no queue code)
 //   engine       JobQueue                     (job model, claim/complete, lease, registry, migrations)
 //   transport    HTTPClient, Postgres, Gzip   (URLSession behind a protocol; libpq wrapper; zlib)
+//   leaf         ExactJSON                    (JSONValue with Decimal numbers, its parser and writer; Foundation only)
 //   C            CLibPQ, CZlib
 let package = Package(
     name: "marketplace-jobs",
@@ -42,6 +43,8 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "Gzip", dependencies: ["CZlib"]),
         .target(name: "HTTPClient"),
+        // Shared by Amazon and MarketplaceSim, so the simulator needs no queue code for exact JSON.
+        .target(name: "ExactJSON"),
         .target(
             name: "JobQueue",
             dependencies: [
@@ -60,12 +63,15 @@ let package = Package(
         .target(name: "SellOffers", dependencies: ["JobQueue", "Postgres"]),
         .target(
             name: "Amazon",
-            dependencies: ["JobQueue", "HTTPClient", "Postgres", "Gzip", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "JobQueue", "HTTPClient", "Postgres", "Gzip", "ExactJSON", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "MarketplaceSim",
             dependencies: [
                 "Gzip",
+                "ExactJSON",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -160,6 +166,8 @@ let package = Package(
         ),
         // No database: the dispatch state machine and the worker's small parts.
         .testTarget(name: "JobQueueUnitTests", dependencies: ["JobQueue"]),
+        // No database either: the parser and writer, on Amazon's official example documents among others.
+        .testTarget(name: "ExactJSONTests", dependencies: ["ExactJSON", "TestSupport"]),
         .testTarget(
             name: "ZortoutTests",
             dependencies: [
@@ -184,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "AmazonTests",
             dependencies: [
-                "Amazon", "Zortout", "MarketplaceSim", "Gzip", "JobQueue", "HTTPClient", "Postgres", "TestSupport",
+                "Amazon", "Zortout", "MarketplaceSim", "Gzip", "JobQueue", "HTTPClient", "Postgres", "TestSupport", "ExactJSON",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

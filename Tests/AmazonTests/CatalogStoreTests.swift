@@ -1,4 +1,5 @@
 import Amazon
+import ExactJSON
 import Foundation
 import Postgres
 import TestSupport

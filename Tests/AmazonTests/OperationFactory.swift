@@ -1,4 +1,5 @@
 import Amazon
+import ExactJSON
 import Foundation
 
 /// Builds operation rows for the transformer's tests: ids and timestamps

@@ -1,3 +1,5 @@
+import ExactJSON
+
 extension CatalogTransformer {
     /// Rule 7 (the seed's "method 1"): once Amazon accepted a create, the
     /// price, inventory and image rows of that listing are written explicitly,

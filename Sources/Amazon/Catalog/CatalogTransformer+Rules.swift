@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 extension CatalogTransformer {
@@ -58,7 +59,7 @@ extension CatalogTransformer {
             }
         // Rule 1: an unlink wins over everything before it.
         if let unlink = operations.last(where: { $0.operation == .unlink }) {
-            let sku = unlink.data[ChangeKeys.sku]?.string
+            let sku = unlink.data[ChangeKeys.sku]?.stringValue
             if record.model == .productProduct && sku == nil { return .nothing }
             return .delete(sku.map { [ChangeKeys.sku: .string($0)] } ?? [:])
         }
@@ -73,15 +74,15 @@ extension CatalogTransformer {
             case .create:
                 sawCreate = true
                 createCounts =
-                    operation.data[ChangeKeys.syncActive]?.bool == true && operation.data[ChangeKeys.sku]?.string != nil
+                    operation.data[ChangeKeys.syncActive]?.boolValue == true && operation.data[ChangeKeys.sku]?.stringValue != nil
                 flip = nil
             case .write:
-                if let active = operation.data[ChangeKeys.syncActive]?.bool { flip = active }
+                if let active = operation.data[ChangeKeys.syncActive]?.boolValue { flip = active }
             case .unlink:
                 break
             }
         }
-        let sku = values[ChangeKeys.sku]?.string ?? current?.sku
+        let sku = values[ChangeKeys.sku]?.stringValue ?? current?.sku
         // Rule 5: the sync_active flips; a record created inactive or without a SKU is ignored.
         if sawCreate {
             if createCounts { return flip == false ? .nothing : .create(values) }

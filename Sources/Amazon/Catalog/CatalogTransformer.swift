@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 /// Rules 1–8 of the design (`amazon-sync.md`), as a pure function from a batch
@@ -22,7 +23,7 @@ public struct CatalogTransformer: Sendable {
             if operation.record.model == .productProduct, let template = operation.templateID,
                 unlinkedTemplates.contains(template)
             {
-                if operation.operation == .unlink, let sku = operation.data[ChangeKeys.sku]?.string {
+                if operation.operation == .unlink, let sku = operation.data[ChangeKeys.sku]?.stringValue {
                     familySKUs[template, default: []].append(sku)
                 }
                 result.ignoredOperations += 1
@@ -48,7 +49,7 @@ public struct CatalogTransformer: Sendable {
             let templateID = operations.last(where: { $0.templateID != nil })?.templateID ?? templateOf(record, state: state)
             var folded = fold(operations, record: record, state: state, parentOnly: templateOnly.contains(record))
             if record.model == .productTemplate, case .delete(var values) = folded {
-                let skus = (values[ChangeKeys.sku]?.string.map { [$0] } ?? []) + (familySKUs[record.id] ?? [])
+                let skus = (values[ChangeKeys.sku]?.stringValue.map { [$0] } ?? []) + (familySKUs[record.id] ?? [])
                 values["skus"] = .array(skus.map(JSONValue.string))
                 folded = skus.isEmpty ? .nothing : .delete(values)
                 if skus.isEmpty { result.ignoredOperations += operations.count }

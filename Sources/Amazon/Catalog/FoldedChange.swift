@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// What one record's operations in a batch amount to, before the merge with
 /// its open sync rows.
 enum FoldedChange: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// An existing sync row that is not settled as Success: New (unsent, or in a
 /// feed awaiting its report) or Failure. The transformer merges new changes
 /// into these (rule 8).

@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 /// One `amazon_product_operation` row: an intercepted ERP change.

@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// A sync row to write as `New`: the transformer's output. Its values are
 /// final (already merged with any open row of the same record and type).
 public struct SyncChange: Sendable, Equatable, CustomStringConvertible {

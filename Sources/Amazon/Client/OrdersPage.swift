@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 /// One `searchOrders` answer: the orders as Amazon sent them (kept whole, for
@@ -30,15 +31,15 @@ public struct OrdersPage: Sendable, Decodable {
         nextToken = token?.isEmpty == true ? nil : token
         lastUpdatedBefore = try container.decodeIfPresent(String.self, forKey: .lastUpdatedBefore)
         for (index, order) in orders.enumerated() {
-            guard case .object(let fields) = order, let id = fields["orderId"]?.string, !id.isEmpty else {
+            guard case .object(let fields) = order, let id = fields["orderId"]?.stringValue, !id.isEmpty else {
                 throw DecodingError.dataCorruptedError(
                     forKey: .orders, in: container, debugDescription: "orders[\(index)] has no orderId")
             }
-            guard fields["lastUpdatedTime"]?.string != nil else {
+            guard fields["lastUpdatedTime"]?.stringValue != nil else {
                 throw DecodingError.dataCorruptedError(
                     forKey: .orders, in: container, debugDescription: "order \(id) has no lastUpdatedTime")
             }
-            guard case .object(let fulfillment)? = fields["fulfillment"], fulfillment["fulfillmentStatus"]?.string != nil
+            guard case .object(let fulfillment)? = fields["fulfillment"], fulfillment["fulfillmentStatus"]?.stringValue != nil
             else {
                 throw DecodingError.dataCorruptedError(
                     forKey: .orders, in: container, debugDescription: "order \(id) has no fulfillment.fulfillmentStatus")

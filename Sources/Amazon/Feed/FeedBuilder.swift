@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 /// Turns sync rows into JSON_LISTINGS_FEED documents (design's mapping

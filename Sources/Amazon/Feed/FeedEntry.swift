@@ -1,3 +1,5 @@
+import ExactJSON
+
 /// One sync row to send: its type and values, and the listing as it is now
 /// (nil for a delete, whose SKUs are in the values).
 public struct FeedEntry: Sendable, Equatable {
@@ -15,8 +17,8 @@ public struct FeedEntry: Sendable, Equatable {
 
     /// The SKUs a delete removes: a template delete removes its whole family.
     public var deleteSKUs: [String] {
-        if case .array(let items)? = values["skus"] { return items.compactMap(\.string) }
-        if let sku = values[ChangeKeys.sku]?.string { return [sku] }
+        if case .array(let items)? = values["skus"] { return items.compactMap(\.stringValue) }
+        if let sku = values[ChangeKeys.sku]?.stringValue { return [sku] }
         return listing.map { [$0.sku] } ?? []
     }
 }

@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 extension RefundRequest {
@@ -30,12 +31,12 @@ extension RefundRequest {
         for (index, line) in lines.enumerated() {
             let at = "lines[\(index)]"
             guard case .object(let fields) = line else { throw invalid("\(at) is not an object") }
-            guard let itemID = fields["order_item_id"]?.string, !itemID.isEmpty else {
+            guard let itemID = fields["order_item_id"]?.stringValue, !itemID.isEmpty else {
                 throw invalid("\(at).order_item_id is missing")
             }
             var quantity: Int?
             if let value = fields["quantity"], value != .null {
-                guard let number = value.decimal, number == number.rounded(0), number >= 1, number <= 100_000 else {
+                guard let number = value.numericValue, number == number.rounded(0), number >= 1, number <= 100_000 else {
                     throw invalid("\(at).quantity must be a whole number of at least 1")
                 }
                 quantity = NSDecimalNumber(decimal: number).intValue
@@ -46,13 +47,13 @@ extension RefundRequest {
             var components: [Component] = []
             for (position, raw) in rawComponents.enumerated() {
                 let where_ = "\(at).components[\(position)]"
-                guard case .object(let component) = raw, let type = component["type"]?.string else {
+                guard case .object(let component) = raw, let type = component["type"]?.stringValue else {
                     throw invalid("\(where_).type is missing")
                 }
                 guard componentTypes.contains(type) else {
                     throw invalid("\(where_).type '\(type.prefix(40))' is not a Component Type")
                 }
-                guard let amount = component["amount"]?.decimal else { throw invalid("\(where_).amount is not a decimal") }
+                guard let amount = component["amount"]?.numericValue else { throw invalid("\(where_).amount is not a decimal") }
                 do { _ = try AmazonMoneyText.format(amount, currency: currency) } catch {
                     throw invalid("\(where_).amount: \(error.description)")
                 }
@@ -60,7 +61,7 @@ extension RefundRequest {
             }
             items.append(
                 Item(
-                    orderItemID: itemID, merchantAdjustmentItemID: fields["merchant_adjustment_item_id"]?.string,
+                    orderItemID: itemID, merchantAdjustmentItemID: fields["merchant_adjustment_item_id"]?.stringValue,
                     quantity: quantity, components: components))
         }
         let request = RefundRequest(

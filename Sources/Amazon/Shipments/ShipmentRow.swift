@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 import Postgres
 
@@ -70,10 +71,10 @@ public struct ShipmentRow: Sendable, Equatable {
         }
         var items: [ConfirmShipmentRequest.OrderItem] = []
         for (index, entry) in entries.enumerated() {
-            guard case .object(let fields) = entry, let itemID = fields["order_item_id"]?.string, !itemID.isEmpty else {
+            guard case .object(let fields) = entry, let itemID = fields["order_item_id"]?.stringValue, !itemID.isEmpty else {
                 throw invalid("items[\(index)].order_item_id is missing")
             }
-            guard let quantity = fields["quantity"]?.decimal, quantity >= 1, quantity <= 100_000,
+            guard let quantity = fields["quantity"]?.numericValue, quantity >= 1, quantity <= 100_000,
                 quantity == Decimal(NSDecimalNumber(decimal: quantity).intValue)
             else { throw invalid("items[\(index)].quantity must be a whole number of at least 1") }
             items.append(.init(orderItemId: itemID, quantity: NSDecimalNumber(decimal: quantity).intValue))

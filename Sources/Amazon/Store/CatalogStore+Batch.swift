@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 import Postgres
 
@@ -58,7 +59,7 @@ extension CatalogStore {
         let familySize = try row.decode(Int.self, "family_size")
         let bullets = try row["bullet_points"].map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
         let variation = try JSONValue.object(parsing: try row.decode(String.self, "variation_values")).compactMapValues { value in
-            value.string ?? (value == .null ? nil : value.description)
+            value.stringValue ?? (value == .null ? nil : value.description)
         }
         let listing = ListingSnapshot(
             sku: sku, productType: row["amazon_product_type"], title: title, description: row["description"], brand: row["brand"],

@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 /// Processes one JSON_LISTINGS_FEED document as Amazon would, in miniature:
@@ -26,7 +27,7 @@ struct AmazonFeedProcessor {
             report.tally()
             return Outcome(fatal: true, report: report)
         }
-        guard let root = try? JSONValueParser.parse(document), root.objectValue != nil else {
+        guard let root = try? JSONParser.parse(document), root.objectValue != nil else {
             return fatal("The feed document is not a JSON object.")
         }
         guard let header = root["header"]?.objectValue else { return fatal("The feed has no 'header' object.") }

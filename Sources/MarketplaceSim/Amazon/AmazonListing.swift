@@ -1,3 +1,4 @@
+import ExactJSON
 import Foundation
 
 /// What Amazon would now show for one SKU, after every accepted message:
@@ -68,7 +69,7 @@ public struct AmazonListing: Sendable, Codable, Equatable {
     /// `purchasable_offer[0].our_price[0].schedule[0].value_with_tax`, exact.
     public var price: Decimal? {
         guard let value = first("purchasable_offer")?["our_price"]?[0]?["schedule"]?[0]?["value_with_tax"] else { return nil }
-        return value.decimalValue ?? value.stringValue.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
+        return value.numericValue
     }
 
     /// `purchasable_offer[0].currency`.

@@ -2,17 +2,24 @@ import Foundation
 
 /// Writes JSON text byte by byte. Numbers are written from `Decimal`'s digits,
 /// so 19.99 goes out as `19.99`, never as `19.989999999999998`; object keys
-/// are sorted, so the same feed is the same bytes.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+/// are sorted, so the same feed is the same bytes. Callers may mix `raw`
+/// pieces with values to stream a large document (the listings feed) without
+/// building one tree for all of it.
+public struct JSONWriter {
+    /// The UTF-8 written so far.
+    public private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+    /// An empty writer; `capacity` reserves room for the expected byte count.
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    /// The bytes written so far, as text.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    /// Appends `text` as it is; the caller answers for it being valid JSON in place.
+    public mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
-    mutating func value(_ value: JSONValue) {
+    /// Appends `value` compactly, object keys sorted.
+    public mutating func value(_ value: JSONValue) {
         switch value {
         case .null: raw("null")
         case .bool(let flag): raw(flag ? "true" : "false")
@@ -37,7 +44,8 @@ struct JSONWriter {
         }
     }
 
-    mutating func string(_ text: String) {
+    /// Appends `text` as a JSON string, escaping quotes, backslashes and control characters.
+    public mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

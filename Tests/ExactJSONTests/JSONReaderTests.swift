@@ -1,4 +1,4 @@
-import Amazon
+import ExactJSON
 import Foundation
 import Testing
 
