@@ -33,14 +33,7 @@ struct AmazonOrdersAckTests {
 
     @Test("PENDING orders are never acknowledged; UNSHIPPED ones with the ERP's ids go in one XML feed, escaped, and end Success")
     func pendingNeverAcknowledgedUnshippedAcknowledgedOnce() async throws {
-        let h = try await EndToEndHarness.make("ordack")
-        let sim = try await AmazonSimulator.start(configuration: Sync.simulator)
-        var processes: [ChildProcess] = []
-        func stopAll() async {
-            await h.finish(processes)
-            await sim.stop()
-        }
-        try await withTeardown(await stopAll()) { () async throws in
+        try await Sync.withSimulator("ordack") { h, sim, processes in
             let account = try await Sync.account(h, sim)
             let ids = await sim.addOrders(count: 6, status: "PENDING", updatedSecondsAgo: 3_600, itemsPerOrder: 2)
             let worker = try Sync.worker(h, id: "ack-worker")

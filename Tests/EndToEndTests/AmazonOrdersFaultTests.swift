@@ -14,14 +14,7 @@ struct AmazonOrdersFaultTests {
 
     @Test("a 429 storm on searchOrders puts the page job back to pending with a snooze, no attempt spent, and it then completes")
     func throttledPageSnoozes() async throws {
-        let h = try await EndToEndHarness.make("ord429")
-        let sim = try await AmazonSimulator.start(configuration: Sync.simulator)
-        var processes: [ChildProcess] = []
-        func stopAll() async {
-            await h.finish(processes)
-            await sim.stop()
-        }
-        try await withTeardown(await stopAll()) { () async throws in
+        try await Sync.withSimulator("ord429") { h, sim, processes in
             let account = try await Sync.account(h, sim)
             await sim.addOrders(count: 30, status: "UNSHIPPED", updatedSecondsAgo: 900)
             // Amazon says 2 requests/s: the job comes back about half a second later.
@@ -58,14 +51,7 @@ struct AmazonOrdersFaultTests {
         "a scheduled run leaves a window in progress to its chain; a refused page token (expired) ends the window without moving the watermark, and the next attempt walks a new one"
     )
     func expiredPageTokenRestartsTheWindow() async throws {
-        let h = try await EndToEndHarness.make("ordtoken")
-        let sim = try await AmazonSimulator.start(configuration: Sync.simulator)
-        var processes: [ChildProcess] = []
-        func stopAll() async {
-            await h.finish(processes)
-            await sim.stop()
-        }
-        try await withTeardown(await stopAll()) { () async throws in
+        try await Sync.withSimulator("ordtoken") { h, sim, processes in
             let account = try await Sync.account(h, sim)
             await sim.addOrders(count: 30, status: "UNSHIPPED", updatedSecondsAgo: 900)
             await sim.holdOrderPages(after: 1)
@@ -117,14 +103,7 @@ struct AmazonOrdersFaultTests {
 
     @Test("a cancellation is sent as Failure only while nothing shipped; Amazon cancelling a shipped order needs a person")
     func cancellations() async throws {
-        let h = try await EndToEndHarness.make("ordcancel")
-        let sim = try await AmazonSimulator.start(configuration: Sync.simulator)
-        var processes: [ChildProcess] = []
-        func stopAll() async {
-            await h.finish(processes)
-            await sim.stop()
-        }
-        try await withTeardown(await stopAll()) { () async throws in
+        try await Sync.withSimulator("ordcancel") { h, sim, processes in
             let account = try await Sync.account(h, sim)
             let ids = await sim.addOrders(count: 3, status: "UNSHIPPED", updatedSecondsAgo: 900, itemsPerOrder: 2)
             let worker = try Sync.worker(h, id: "ordcancel")

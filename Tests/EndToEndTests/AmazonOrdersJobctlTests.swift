@@ -14,14 +14,7 @@ struct AmazonOrdersJobctlTests {
         "orders refuses an automatic account without --force; --since 60d --wait pages through and leaves the watermark; order and status show the result; no secret or buyer data printed"
     )
     func manualDownload() async throws {
-        let h = try await EndToEndHarness.make("ordctl")
-        let sim = try await AmazonSimulator.start(configuration: Sync.simulator)
-        var processes: [ChildProcess] = []
-        func stopAll() async {
-            await h.finish(processes)
-            await sim.stop()
-        }
-        try await withTeardown(await stopAll()) { () async throws in
+        try await Sync.withSimulator("ordctl") { h, sim, processes in
             let account = try await Sync.account(h, sim, name: "Amazon Manual")
             // Its default schedules stay off, so only manual runs search while the account is automatic.
             try await h.connection.execute("UPDATE marketplace_schedule SET enabled = false WHERE account_id = $1", [account])

@@ -38,6 +38,26 @@ struct AmazonOrdersSyncTests {
         ).decode(Int64.self, "id")
     }
 
+    /// A migrated database and the SP-API simulator for one test, and the
+    /// worker processes the test starts (it appends them to `processes`): all
+    /// are stopped when the body ends, however it ends.
+    static func withSimulator(
+        _ label: String, _ body: (EndToEndHarness, AmazonSimulator, inout [ChildProcess]) async throws -> Void
+    ) async throws {
+        let h = try await EndToEndHarness.make(label)
+        let sim = try await AmazonSimulator.start(configuration: simulator)
+        var processes: [ChildProcess] = []
+        do {
+            try await body(h, sim, &processes)
+        } catch {
+            await h.finish(processes)
+            await sim.stop()
+            throw error
+        }
+        await h.finish(processes)
+        await sim.stop()
+    }
+
     static func worker(_ h: EndToEndHarness, id: String) throws -> ChildProcess {
         try ChildProcess(
             executable: "worker",
@@ -75,14 +95,7 @@ struct AmazonOrdersSyncTests {
         "1,000 orders in 10 pages, worker killed after page 4: exactly 1,000 orders and their items, watermark at the window's end; the next run fetches only changes, updated in place"
     )
     func killedMidDownloadResumes() async throws {
-        let h = try await EndToEndHarness.make("ordkill9")
-        let sim = try await AmazonSimulator.start(configuration: Self.simulator)
-        var processes: [ChildProcess] = []
-        func stopAll() async {
-            await h.finish(processes)
-            await sim.stop()
-        }
-        try await withTeardown(await stopAll()) { () async throws in
+        try await Self.withSimulator("ordkill9") { h, sim, processes in
             let account = try await Self.account(h, sim)
             let ids = await sim.addOrders(count: 1_000, status: "UNSHIPPED", updatedSecondsAgo: 3_600, itemsPerOrder: 2)
             await sim.holdOrderPages(after: 4)
@@ -181,14 +194,7 @@ struct AmazonOrdersSyncTests {
 
     @Test("an account with two marketplaces downloads each in its own chain and watermark")
     func twoMarketplaces() async throws {
-        let h = try await EndToEndHarness.make("ordtwomkt")
-        let sim = try await AmazonSimulator.start(configuration: Self.simulator)
-        var processes: [ChildProcess] = []
-        func stopAll() async {
-            await h.finish(processes)
-            await sim.stop()
-        }
-        try await withTeardown(await stopAll()) { () async throws in
+        try await Self.withSimulator("ordtwomkt") { h, sim, processes in
             let account = try await Self.account(h, sim, marketplaces: ["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"])
             await sim.addOrders(count: 25, status: "UNSHIPPED", updatedSecondsAgo: 900, marketplaceID: "ATVPDKIKX0DER")
             await sim.addOrders(count: 15, status: "UNSHIPPED", updatedSecondsAgo: 900, marketplaceID: "A2EUQ1WTGCTBG2")

@@ -15,14 +15,7 @@ struct AmazonSalesJobctlTests {
         "shipments refuses an automatic account and a bad month, then queues the month's Failure rows, which a worker confirms; settlements lists an imported report exactly; no secret or buyer data printed"
     )
     func shipmentsAndSettlements() async throws {
-        let h = try await EndToEndHarness.make("salesctl")
-        let sim = try await AmazonSimulator.start(configuration: Sync.simulator)
-        var processes: [ChildProcess] = []
-        func stopAll() async {
-            await h.finish(processes)
-            await sim.stop()
-        }
-        try await withTeardown(await stopAll()) { () async throws in
+        try await Sync.withSimulator("salesctl") { h, sim, processes in
             let account = try await Sync.account(h, sim, name: "Amazon Sales")
             try await h.connection.execute("UPDATE marketplace_schedule SET enabled = false WHERE account_id = $1", [account])
             let orderID = try #require(await sim.addOrders(count: 1, status: "UNSHIPPED", itemsPerOrder: 1).first)
