@@ -105,8 +105,9 @@ struct ZortoutFixture {
 
     /// Runs the queue until it is idle (every job done or failed, none due).
     /// The bound only turns a worker that never goes idle into a failure
-    /// instead of a hung suite.
-    func drain(handler: PullStockJob = PullStockJob(), limit: Duration = .seconds(30)) async throws {
+    /// instead of a hung suite: generous, because the whole suite runs in
+    /// parallel on 2 cores (one loaded run needed 31 s for these drains).
+    func drain(handler: PullStockJob = PullStockJob(), limit: Duration = .seconds(120)) async throws {
         let worker = worker(handler: handler)
         let exited = try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
@@ -124,7 +125,7 @@ struct ZortoutFixture {
 
     /// Runs a worker that stays up (so retries scheduled a moment ahead are
     /// picked up) until the job ends.
-    func runUntilFinished(job: Int64, timeout: Duration = .seconds(30)) async throws -> JobRow {
+    func runUntilFinished(job: Int64, timeout: Duration = .seconds(120)) async throws -> JobRow {
         let worker = worker(exitWhenIdle: false)
         let task = Task { try await worker.run() }
         do {
