@@ -19,3 +19,13 @@ enum FeedPoll {
         return .retryAfter(now.addingTimeInterval(delay), "\(feed) is \(status); polling again in \(Int(delay.rounded())) s")
     }
 }
+
+/// The payload of a job that follows one submitted feed (`amazon.feed_status`,
+/// `amazon.orders_ack_status`): which feed, and the base of `FeedPoll`'s backoff.
+public struct FeedPollPayload: Decodable, Sendable {
+    /// Amazon's feedId.
+    public var feedID: String
+    /// Base of the poll backoff (each job has its default).
+    public var pollSeconds: Double?
+    enum CodingKeys: String, CodingKey { case feedID = "feed_id", pollSeconds = "poll_seconds" }
+}

@@ -11,13 +11,8 @@ public struct OrdersAckStatusJob: JobHandler {
     public static let jobType = "amazon.orders_ack_status"
     public static var requiresAccount: Bool { true }
 
-    public struct Payload: Decodable, Sendable {
-        /// Amazon's feedId.
-        public var feedID: String
-        /// Base of the poll backoff (default 30 s).
-        public var pollSeconds: Double?
-        enum CodingKeys: String, CodingKey { case feedID = "feed_id", pollSeconds = "poll_seconds" }
-    }
+    /// Which feed, and the poll backoff's base (default 30 s).
+    public typealias Payload = FeedPollPayload
 
     public struct Result: Codable, Sendable {
         public var feedID: String
