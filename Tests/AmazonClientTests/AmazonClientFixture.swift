@@ -27,14 +27,15 @@ struct AmazonClientFixture {
 
     static func start(
         faults: AmazonFaults = AmazonFaults(), pollsPerStage: Int = 0, database: Bool = false,
-        credentials: AmazonCredentials? = nil, label: String = "amazon"
+        credentials: AmazonCredentials? = nil, label: String = "amazon",
+        rateLimits: [String: AmazonRateLimitOverride] = [:]
     ) async throws -> AmazonClientFixture {
         var configuration = Self.configuration
         configuration.pollsPerStage = pollsPerStage
         let simulator = try await AmazonSimulator.start(configuration: configuration, faults: faults)
         let settings = AmazonSettings(
             sellerID: configuration.sellerID, marketplaceIDs: ["ATVPDKIKX0DER"],
-            endpoint: simulator.endpoint, tokenEndpoint: simulator.tokenEndpoint)
+            endpoint: simulator.endpoint, tokenEndpoint: simulator.tokenEndpoint, rateLimits: rateLimits)
         let account = AmazonAccount(
             id: 7, name: "Amazon US test", settings: settings,
             credentials: credentials

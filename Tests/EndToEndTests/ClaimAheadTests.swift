@@ -42,18 +42,18 @@ struct ClaimAheadTests {
     func killWithFullBufferLosesNothing() async throws {
         let h = try await EndToEndHarness.make("prefetchkill")
         try await h.insertRecordJobs(12, sleepMilliseconds: 20_000)
-        let victim = try h.worker(["--concurrency", "2", "--prefetch", "10", "--lease", "2", "--worker-id", "victim"])
+        let victim = try h.worker(["--concurrency", "2", "--prefetch", "10", "--lease", "5", "--worker-id", "victim"])
         try await withTeardown(await h.finish([victim])) { () async throws in
             #expect(
                 try await eventually { try await h.count(Self.heldByWorker, ["victim"]) == 12 }, "\(victim.output.suffix(2000))")
             // Past a lease: the buffered jobs' leases were renewed, not left to run out.
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(6))
             #expect(try await h.count(Self.heldByWorker, ["victim"]) == 12)
             #expect(try await h.count(Self.buffered, ["victim"]) == 10)
             victim.signal(SIGKILL)
             _ = await victim.waitForExit()
             try await h.connection.execute("UPDATE marketplace_job SET payload = '{\"sleep_ms\": 10}'")
-            let survivor = try h.worker(["--concurrency", "4", "--lease", "2", "--worker-id", "survivor"])
+            let survivor = try h.worker(["--concurrency", "4", "--lease", "30", "--worker-id", "survivor"])
             defer { survivor.terminateIfRunning() }
             #expect(
                 try await eventually(timeout: .seconds(60)) {

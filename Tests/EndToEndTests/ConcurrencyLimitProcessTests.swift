@@ -77,7 +77,7 @@ struct ConcurrencyLimitProcessTests {
                 [account]
             ).first
         ).decode(Int64.self, "id")
-        let victim = try h.worker(["--concurrency", "4", "--lease", "2", "--worker-id", "victim"])
+        let victim = try h.worker(["--concurrency", "4", "--lease", "5", "--worker-id", "victim"])
         try await withTeardown(await h.finish([victim])) { () async throws in
             let started = try await eventually {
                 try await h.count(
@@ -111,7 +111,7 @@ struct ConcurrencyLimitProcessTests {
             victim.signal(SIGKILL)
             _ = await victim.waitForExit()
             try await h.connection.execute("INSERT INTO test_gate DEFAULT VALUES")
-            let survivor = try h.worker(["--concurrency", "4", "--lease", "2", "--worker-id", "survivor"])
+            let survivor = try h.worker(["--concurrency", "4", "--lease", "30", "--worker-id", "survivor"])
             defer { survivor.terminateIfRunning() }
             let drained = try await eventually(timeout: .seconds(90)) {
                 try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'done'") == 7

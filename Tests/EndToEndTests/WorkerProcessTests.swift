@@ -26,7 +26,7 @@ struct WorkerProcessTests {
     func killedWorkersJobsAreRescued() async throws {
         let h = try await EndToEndHarness.make("kill9")
         try await h.insertRecordJobs(4, sleepMilliseconds: 20_000)
-        let victim = try h.worker(["--concurrency", "4", "--lease", "2", "--worker-id", "victim"])
+        let victim = try h.worker(["--concurrency", "4", "--lease", "5", "--worker-id", "victim"])
         try await withTeardown(await h.finish([victim])) {
             #expect(
                 try await eventually {
@@ -37,7 +37,7 @@ struct WorkerProcessTests {
             _ = await victim.waitForExit()
             // The survivor takes short jobs only after the rescue, so make the rescued ones quick.
             try await h.connection.execute("UPDATE marketplace_job SET payload = '{\"sleep_ms\": 10}'")
-            let survivor = try h.worker(["--concurrency", "4", "--lease", "2", "--worker-id", "survivor"])
+            let survivor = try h.worker(["--concurrency", "4", "--lease", "30", "--worker-id", "survivor"])
             defer { survivor.terminateIfRunning() }
             #expect(
                 try await eventually(timeout: .seconds(60)) {
