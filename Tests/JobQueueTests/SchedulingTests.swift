@@ -46,17 +46,17 @@ struct SchedulingTests {
                 let admin = JobAdmin(connection: try await h.db.connect())
                 let asked = Date()
                 try await admin.runNow(id: id)
-                #expect(try await eventually(timeout: .seconds(10)) { try await h.state(id) == "done" })
+                #expect(try await eventually(timeout: .seconds(30)) { try await h.state(id) == "done" })
                 let started = try #require(try await h.job(id).decode(Date?.self, "started_at"))
                 // Far below the 60 s poll, so only the NOTIFY can explain it; the bound
                 // is loose because a loaded CI machine can take over a second to
                 // schedule the worker (latency is measured by bench/run, not here).
-                #expect(started.timeIntervalSince(asked) < 5.0)
+                #expect(started.timeIntervalSince(asked) < 20)
                 // Refusals: running is refused (tested end to end), done needs --again, missing id is not found.
                 await #expect(throws: JobAdminError.self) { try await admin.runNow(id: id) }
                 await #expect(throws: JobAdminError.self) { try await admin.runNow(id: 9_999_999) }
                 try await admin.runNow(id: id, again: true)
-                #expect(try await eventually(timeout: .seconds(10)) { try await h.state(id) == "done" })
+                #expect(try await eventually(timeout: .seconds(30)) { try await h.state(id) == "done" })
             }
         }
     }
@@ -72,7 +72,7 @@ struct SchedulingTests {
                 #expect(try await eventually { recorder.startedIDs.contains(slow) })
                 let admin = JobAdmin(connection: try await h.db.connect())
                 #expect(try await admin.cancel(id: slow) == .running)
-                #expect(try await eventually(timeout: .seconds(15)) { recorder.cancelledIDs.contains(slow) })
+                #expect(try await eventually(timeout: .seconds(25)) { recorder.cancelledIDs.contains(slow) })
                 let next = try await h.insert("system.noop")
                 #expect(try await eventually { try await h.state(next) == "done" })
                 let row = try await h.job(slow)

@@ -13,8 +13,8 @@ struct PostgresConnectionTests {
             let connections = try await [db.connect(), db.connect(), db.connect(), db.connect()]
 
             // A ticker that fires every 10 ms. If libpq calls ran on the cooperative
-            // pool (two threads here), four blocking 1 s sleeps would freeze it for
-            // about two seconds: it would tick almost never while they run.
+            // pool (two threads here), four blocking 2 s sleeps would freeze it for
+            // about four seconds: it would tick almost never while they run.
             let ticks = Mutex(0)
             let ticker = Task {
                 while !Task.isCancelled {
@@ -22,22 +22,30 @@ struct PostgresConnectionTests {
                     ticks.withLock { $0 += 1 }
                 }
             }
-            let started = ContinuousClock.now
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // Each sleep reports when the server began and ended it. They overlapped
+            // if every one began before the first one ended: with the two pool
+            // threads blocked, the third and fourth could only begin after that.
+            // The server's clock decides this, not how busy this machine is.
+            let spans = try await withThrowingTaskGroup(of: (began: Date, ended: Date).self) { group in
                 for connection in connections {
-                    group.addTask { try await connection.execute("SELECT pg_sleep(1)") }
+                    group.addTask {
+                        let row = try #require(
+                            try await connection.query(
+                                "SELECT statement_timestamp() AS began, clock_timestamp() AS ended FROM pg_sleep(2)"
+                            ).first)
+                        return (try row.decode(Date.self, "began"), try row.decode(Date.self, "ended"))
+                    }
                 }
-                try await group.waitForAll()
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            let elapsed = ContinuousClock.now - started
             let ticked = ticks.withLock { $0 }
             ticker.cancel()
-            // The sleeps overlapped (one after another would take 4 s), and the
-            // ticker kept running meanwhile: about 100 ticks on a quiet machine, a
-            // dozen with the whole suite running in parallel on 2 cores, and at most
+            let firstEnd = try #require(spans.map(\.ended).min())
+            #expect(spans.allSatisfy { $0.began < firstEnd }, "the sleeps ran one after another: \(spans)")
+            // The ticker kept running meanwhile: about 200 ticks on a quiet machine,
+            // dozens with the whole suite running in parallel on 2 cores, and at most
             // one or two if the pool were blocked.
-            #expect(elapsed < .milliseconds(3500))
-            #expect(ticked >= 5, "the ticker ticked \(ticked) times in \(elapsed)")
+            #expect(ticked >= 5, "the ticker ticked \(ticked) times during the sleeps")
         }
     }
 
