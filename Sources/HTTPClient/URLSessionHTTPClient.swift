@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -7,14 +8,25 @@ import Foundation
 /// `HTTPClient` over `URLSession`. On Linux this is libcurl underneath, which
 /// brings TLS, proxies and HTTP/2 without a NIO build.
 public final class URLSessionHTTPClient: HTTPClient {
-    private let session: URLSession
+    /// Made at the first request, not at `init`: a `URLSession` starts
+    /// libcurl and its TLS library (about 5 MiB of a worker's memory), and a
+    /// worker that only runs database job types never needs them.
+    private let session = Mutex<URLSession?>(nil)
 
-    public init() {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpCookieStorage = nil
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration)
+    /// A client; nothing is started until the first request.
+    public init() {}
+
+    private var urlSession: URLSession {
+        session.withLock { session in
+            if let session { return session }
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.httpCookieStorage = nil
+            configuration.urlCache = nil
+            configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+            let made = URLSession(configuration: configuration)
+            session = made
+            return made
+        }
     }
 
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
@@ -25,7 +37,7 @@ public final class URLSessionHTTPClient: HTTPClient {
         urlRequest.timeoutInterval = Double(components.seconds) + Double(components.attoseconds) / 1e18
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         do {
-            let (data, response) = try await session.data(for: urlRequest)
+            let (data, response) = try await urlSession.data(for: urlRequest)
             guard let http = response as? HTTPURLResponse else {
                 throw HTTPError.connectionFailed(target: request.redactedTarget, reason: "not an HTTP response")
             }
