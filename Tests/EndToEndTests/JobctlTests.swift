@@ -5,7 +5,7 @@ import Testing
 
 @Suite("jobctl", .serialized)
 struct JobctlTests {
-    @Test("run-now starts a job scheduled for next week on an idle worker long before its 60 s poll; refuses running and missing jobs")
+    @Test("run-now starts a job set for next week on an idle worker well before its 60 s poll; refuses running and missing jobs")
     func runNow() async throws {
         let h = try await EndToEndHarness.make("jobctlrunnow")
         let enqueued = try await h.jobctl(["enqueue", "test.record", "--payload", #"{"sleep_ms": 0}"#, "--run-at", "+7d"])
