@@ -57,12 +57,17 @@ struct WorkerProcessTests {
     @Test("SIGTERM: running jobs finish, unclaimed jobs stay pending untouched, exit code 0")
     func sigtermFinishesRunningJobs() async throws {
         let h = try await EndToEndHarness.make("sigterm")
-        try await h.insertRecordJobs(2, sleepMilliseconds: 1500)
+        // 4 s each: the lease keeper records `started_at` once a job has run
+        // a second, and the SIGTERM must come while both are running.
+        try await h.insertRecordJobs(2, sleepMilliseconds: 4000)
         let worker = try h.worker(["--concurrency", "2", "--shutdown-grace", "20"])
         try await withTeardown(await h.finish([worker])) {
+            // Started, not only claimed: a claimed job still in the buffer is
+            // released unstarted at the SIGTERM (ClaimAheadTests covers that).
             #expect(
                 try await eventually {
-                    try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running'") == 2
+                    try await h.count(
+                        "SELECT count(*) AS n FROM marketplace_job WHERE state = 'running' AND started_at IS NOT NULL") == 2
                 })
             try await h.insertRecordJobs(10)
             worker.signal(SIGTERM)
@@ -81,7 +86,8 @@ struct WorkerProcessTests {
         try await withTeardown(await h.finish([worker])) { () async throws in
             #expect(
                 try await eventually {
-                    try await h.count("SELECT count(*) AS n FROM marketplace_job WHERE state = 'running'") == 3
+                    try await h.count(
+                        "SELECT count(*) AS n FROM marketplace_job WHERE state = 'running' AND started_at IS NOT NULL") == 3
                 })
             worker.signal(SIGTERM)
             #expect(await worker.waitForExit(timeout: .seconds(30)) == 0, "\(worker.output.suffix(2000))")
