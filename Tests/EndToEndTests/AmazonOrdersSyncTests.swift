@@ -203,8 +203,11 @@ struct AmazonOrdersSyncTests {
             await sim.addOrders(count: 15, status: "UNSHIPPED", updatedSecondsAgo: 900, marketplaceID: "A2EUQ1WTGCTBG2")
             let worker = try Self.worker(h, id: "twomkt")
             processes.append(worker)
-            _ = try await h.connection.query(
-                "SELECT marketplace_enqueue('amazon.orders_sync', '{\"page_size\": 10}', account_id => $1) AS id", [account])
+            let first = try #require(
+                try await h.connection.query(
+                    "SELECT marketplace_enqueue('amazon.orders_sync', '{\"page_size\": 10}', account_id => $1) AS id", [account]
+                ).first
+            ).decode(Int64.self, "id")
             #expect(
                 try await eventually(timeout: .seconds(120)) {
                     try await h.count(
@@ -221,6 +224,24 @@ struct AmazonOrdersSyncTests {
                     "SELECT pages AS n FROM amazon_order_sync_state WHERE marketplace_id = 'A2EUQ1WTGCTBG2'") == 2)
             #expect(
                 try await h.count("SELECT pages AS n FROM amazon_order_sync_state WHERE marketplace_id = 'ATVPDKIKX0DER'") == 3)
+
+            // The first job run again (as after a lost lease or a 429) downloads its own
+            // marketplace's new window but fans out no second job for the other one.
+            let jobsBefore = try await h.count("SELECT count(*) AS n FROM marketplace_job")
+            let again = try await h.jobctl(["run-now", "--again", String(first)])
+            #expect(again.status == 0, "\(again.output)")
+            #expect(
+                try await eventually(timeout: .seconds(120)) {
+                    let windows = try await h.count(
+                        "SELECT windows_completed AS n FROM amazon_order_sync_state WHERE marketplace_id = 'ATVPDKIKX0DER'")
+                    let done = try await h.count(
+                        "SELECT count(*) AS n FROM marketplace_job WHERE id = $1 AND state = 'done'", [first])
+                    return windows == 2 && done == 1
+                }, "\(worker.output.suffix(3000))")
+            #expect(try await h.count("SELECT count(*) AS n FROM marketplace_job") == jobsBefore)
+            #expect(
+                try await h.count(
+                    "SELECT windows_completed AS n FROM amazon_order_sync_state WHERE marketplace_id = 'A2EUQ1WTGCTBG2'") == 1)
         }
     }
 }

@@ -220,6 +220,10 @@ public struct OrdersSyncJob: JobHandler {
     }
 
     /// One job per other marketplace of the account, with the same options.
+    /// A run that is retried (a 429, a lost lease) fans out only once: a job
+    /// of the chain that is newer than this one came from an earlier attempt
+    /// (or from the chain itself), and a second one would spend a scarce
+    /// `searchOrders` call on a window that was just downloaded.
     private func fanOut(_ payload: Payload, account: AmazonAccount, context: JobContext) async throws -> [Int64] {
         var jobs: [Int64] = []
         for marketplace in account.settings.marketplaceIDs.dropFirst() {
@@ -230,10 +234,12 @@ public struct OrdersSyncJob: JobHandler {
                 ? "amazon.orders_sync:\(account.id):\(marketplace)" : "amazon.orders_sync:manual:\(account.id):\(marketplace):1"
             let row = try await context.database.query(
                 """
-                SELECT marketplace_enqueue('amazon.orders_sync', $1::jsonb, account_id => $2,
-                                           name => 'Download Amazon orders', unique_key => $3) AS id
+                SELECT coalesce(
+                    (SELECT min(id) FROM marketplace_job WHERE id > $4 AND unique_key = $3),
+                    marketplace_enqueue('amazon.orders_sync', $1::jsonb, account_id => $2,
+                                        name => 'Download Amazon orders', unique_key => $3)) AS id
                 """,
-                [String(decoding: try JSONEncoder().encode(other), as: UTF8.self), account.id, key])
+                [String(decoding: try JSONEncoder().encode(other), as: UTF8.self), account.id, key, context.jobID])
             jobs.append(try row.first!.decode(Int64.self, "id"))
         }
         return jobs
