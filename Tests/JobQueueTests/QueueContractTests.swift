@@ -59,7 +59,7 @@ struct QueueContractTests {
                 values: "'price:7', 'running', 1, 'dead:1', now() - interval '1 minute'")
             let newer = try await h.insert(
                 "system.noop", extra: "unique_key, next_run_at", values: "'price:7', now() + interval '1 hour'")
-            let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false, lease: .seconds(2)))
+            let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false))
             try await withTeardown(await stopAndWait(worker)) { () async throws in
                 #expect(try await eventually { try await h.state(retrying) == "cancelled" })
                 #expect(

@@ -96,7 +96,7 @@ struct SchedulingTests {
             let alive = try await h.insert(
                 "system.noop", extra: "state, attempts, locked_by, locked_until",
                 values: "'running', 1, 'busy-host:2', now() + interval '1 hour'")
-            let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false, lease: .seconds(2)))
+            let worker = h.background(testRegistry(), h.configuration(exitWhenIdle: false))
             try await withTeardown(await stopAndWait(worker)) {
                 #expect(try await eventually { try await h.state(orphan) == "done" })
                 let rescued = try await h.job(orphan)
