@@ -145,9 +145,14 @@ struct AmazonOrdersSyncTests {
             let windowTo = try #require(state["window_to"] as String?)
             let searches = await sim.orderSearches().filter { $0.status == 200 }
             #expect(searches.allSatisfy { $0.before == windowTo }, "\(searches.prefix(3)) vs \(windowTo)")
+            // The last page's state is committed by its handler; the job's `done` is
+            // written a moment later by the completer, so wait for it.
             #expect(
-                try await h.count(
-                    "SELECT count(*) AS n FROM marketplace_job WHERE job_type = 'amazon.orders_sync' AND state = 'done'") >= 10)
+                try await eventually {
+                    try await h.count(
+                        "SELECT count(*) AS n FROM marketplace_job WHERE job_type = 'amazon.orders_sync' AND state = 'done'")
+                        >= 10
+                })
             #expect(first > 0)
 
             // Second run: three orders shipped since; only they come back, and they are updated in place.
