@@ -56,15 +56,7 @@ extension JobAdmin {
                 filter.limit + 1,
             ]
         ).rows
-        var jobs = try rows.map { row in
-            Summary(
-                id: try row.decode(Int64.self, "id"), name: row["name"], jobType: try row.decode(String.self, "job_type"),
-                state: try row.decode(String.self, "state"), accountID: try row.decode(Int64?.self, "account_id"),
-                priority: try row.decode(Int.self, "priority"), attempts: try row.decode(Int.self, "attempts"),
-                maxAttempts: try row.decode(Int.self, "max_attempts"), nextRunAt: try row.decode(Date.self, "next_run_at"),
-                createdAt: try row.decode(Date.self, "created_at"), finishedAt: try row.decode(Date?.self, "finished_at"),
-                error: row["error"], lockedBy: row["locked_by"], progress: JobProgress.decode(row["progress"]))
-        }
+        var jobs = try rows.map(Summary.init(row:))
         var next: Int64?
         if jobs.count > filter.limit {
             jobs.removeLast()

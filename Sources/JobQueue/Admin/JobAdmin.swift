@@ -87,6 +87,25 @@ public struct JobAdmin: Sendable {
         public var lockedBy: String?
         /// How far the latest attempt got (migration 0008), if its handler reports it.
         public var progress: JobProgress? = nil
+
+        /// From a row with the `marketplace_job` columns of these fields
+        /// (`progress` as text): `list`, `page` and `job` all read it so.
+        init(row: PostgresRow) throws {
+            id = try row.decode(Int64.self, "id")
+            name = row["name"]
+            jobType = try row.decode(String.self, "job_type")
+            state = try row.decode(String.self, "state")
+            accountID = try row.decode(Int64?.self, "account_id")
+            priority = try row.decode(Int.self, "priority")
+            attempts = try row.decode(Int.self, "attempts")
+            maxAttempts = try row.decode(Int.self, "max_attempts")
+            nextRunAt = try row.decode(Date.self, "next_run_at")
+            createdAt = try row.decode(Date.self, "created_at")
+            finishedAt = try row.decode(Date?.self, "finished_at")
+            error = row["error"]
+            lockedBy = row["locked_by"]
+            progress = JobProgress.decode(row["progress"])
+        }
     }
 
     public func list(state: JobState?, jobType: String?, limit: Int) async throws -> [Summary] {
@@ -100,15 +119,7 @@ public struct JobAdmin: Sendable {
              LIMIT $3
             """, [state?.rawValue, jobType, limit]
         ).rows
-        return try rows.map { row in
-            Summary(
-                id: try row.decode(Int64.self, "id"), name: row["name"], jobType: try row.decode(String.self, "job_type"),
-                state: try row.decode(String.self, "state"), accountID: try row.decode(Int64?.self, "account_id"),
-                priority: try row.decode(Int.self, "priority"), attempts: try row.decode(Int.self, "attempts"),
-                maxAttempts: try row.decode(Int.self, "max_attempts"), nextRunAt: try row.decode(Date.self, "next_run_at"),
-                createdAt: try row.decode(Date.self, "created_at"), finishedAt: try row.decode(Date?.self, "finished_at"),
-                error: row["error"], lockedBy: row["locked_by"], progress: JobProgress.decode(row["progress"]))
-        }
+        return try rows.map(Summary.init(row:))
     }
 
     /// Everything about one job, for `jobctl show`. Account credentials are never read.
@@ -147,13 +158,7 @@ public struct JobAdmin: Sendable {
         else {
             throw JobAdminError.notFound("job \(id) does not exist")
         }
-        let summary = Summary(
-            id: try row.decode(Int64.self, "id"), name: row["name"], jobType: try row.decode(String.self, "job_type"),
-            state: try row.decode(String.self, "state"), accountID: try row.decode(Int64?.self, "account_id"),
-            priority: try row.decode(Int.self, "priority"), attempts: try row.decode(Int.self, "attempts"),
-            maxAttempts: try row.decode(Int.self, "max_attempts"), nextRunAt: try row.decode(Date.self, "next_run_at"),
-            createdAt: try row.decode(Date.self, "created_at"), finishedAt: try row.decode(Date?.self, "finished_at"),
-            error: row["error"], lockedBy: row["locked_by"], progress: JobProgress.decode(row["progress"]))
+        let summary = try Summary(row: row)
         let history = (try? JSONDecoder().decode([HistoryEntry].self, from: Data((row["errors"] ?? "[]").utf8))) ?? []
         return Detail(
             summary: summary, accountName: row["account_name"], payload: row["payload"] ?? "{}",
