@@ -77,8 +77,10 @@ public enum PostgresTimestamp {
         return Date(timeIntervalSince1970: epoch)
     }
 
-    // Howard Hinnant's days-from-civil algorithms: exact for the proleptic Gregorian calendar.
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+    /// days-from-civil): exact, and free of `Calendar`, so text parsers that
+    /// read dates by the thousand (timestamps here, settlement files) share it.
+    public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 /// The date forms settlement files use: `2026-11-01 07:00:00 UTC` and the
 /// European `01.11.2026 07:00:00 UTC` (each with or without the time, then
@@ -46,7 +47,8 @@ enum SettlementDate {
             seconds = time[0] * 3_600 + time[1] * 60 + time[2]
         }
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(dayOfMonth) else { return nil }
-        return Date(timeIntervalSince1970: TimeInterval(daysFromCivil(year, month, dayOfMonth) * 86_400 + seconds))
+        let days = PostgresTimestamp.daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(dayOfMonth))
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + Int64(seconds)))
     }
 
     private static func numbers(_ text: Substring, separator: Character) -> [Int]? {
@@ -65,15 +67,5 @@ enum SettlementDate {
         case 4, 6, 9, 11: return 30
         default: return 31
         }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    private static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
