@@ -102,7 +102,9 @@ struct ScheduleProcessTests {
                 """
             for id in ids {
                 let runs = try await h.connection.query(slotSQL, [id, t0]).rows.map { try $0.decode(Int.self, "slot") }
-                #expect(runs.filter { $0 < 5 } == [0, 1, 2, 3, 4], "schedule \(id): runs in slots \(runs)")
+                #expect(
+                    runs.filter { $0 < 5 } == [0, 1, 2, 3, 4],
+                    "schedule \(id): runs in slots \(runs); \(processes.map { $0.output.suffix(600) })")
                 #expect(try await h.count("SELECT run_count AS n FROM marketplace_schedule WHERE id = $1", [id]) == runs.count)
                 #expect(try await h.count("SELECT skip_count AS n FROM marketplace_schedule WHERE id = $1", [id]) == 0)
             }
