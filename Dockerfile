@@ -7,8 +7,13 @@ WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --product worker && swift build -c release --product jobctl \
-    && swift build -c release --product console \
+# --static-swift-stdlib links the Swift runtime and Foundation into each binary: a worker's peak
+# RSS at concurrency 100 falls from ~34.7 to ~29.2 MiB (docs/BENCHMARKS.md, run D): it loads no
+# shared Swift library (16 before, each relocating data pages of its own). libpq, libcurl and
+# libxml2 stay shared, as the runtime image's packages.
+RUN swift build -c release --static-swift-stdlib --product worker \
+    && swift build -c release --static-swift-stdlib --product jobctl \
+    && swift build -c release --static-swift-stdlib --product console \
     && mkdir -p /out && cp .build/release/worker .build/release/jobctl .build/release/console /out/
 
 FROM swift:6.3-bookworm-slim
