@@ -17,16 +17,13 @@ import Synchronization
 /// connection was inside `transaction { }`: a transaction never silently
 /// continues on a new session.
 public final class PostgresConnection: @unchecked Sendable {
-    // @unchecked: `connection`, `inTransaction` and `preparedNames` are touched
-    // only from closures running on the serial `queue`; `cancelHandle` sits behind a Mutex. Nothing
+    // @unchecked: `connection` and `inTransaction` are touched only from closures
+    // running on the serial `queue`; `cancelHandle` sits behind a Mutex. Nothing
     // else is mutable.
     public let configuration: PostgresConfiguration
     private let queue: DispatchQueue
     private var connection: OpaquePointer?
-    var inTransaction = false
-    /// Statements prepared on the current session (`queryPrepared`), by SQL
-    /// text. Emptied whenever the session is replaced: a new session has none.
-    var preparedNames: [String: String] = [:]
+    private var inTransaction = false
     private var transactionBroken = false
     private let cancelHandle = Mutex<CancelHandle?>(nil)
 
@@ -85,65 +82,44 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Sends every statement before reading any result (libpq pipeline mode):
     /// one network round trip, one implicit transaction. If a statement fails,
     /// the ones after it are skipped by the server and the first error is thrown.
-    /// With `prepared`, each statement runs as `queryPrepared` runs it: prepared
-    /// on this session at first use (before the pipeline is sent), then executed.
-    public func pipeline(
-        _ statements: [(sql: String, parameters: [any PostgresBindable])], prepared usePrepared: Bool = false
-    ) async throws -> [PostgresResult] {
+    public func pipeline(_ statements: [(sql: String, parameters: [any PostgresBindable])]) async throws -> [PostgresResult] {
         let prepared = statements.map { ($0.sql, $0.parameters.map(\.postgresText)) }
-        guard usePrepared else {
-            return try await onQueue { connection in try self.pipelineLocked(prepared, names: nil, connection: connection) }
-        }
         return try await onQueue { connection in
-            try self.retryingStalePreparedLocked(connection) {
-                let names = try prepared.map { try self.preparedNameLocked($0.0, connection: connection) }
-                return try self.pipelineLocked(prepared, names: names, connection: connection)
+            guard PQenterPipelineMode(connection) == 1 else {
+                throw PostgresError.client(message: Self.message(connection))
             }
-        }
-    }
-
-    /// Sends the statements (by prepared name when `names` is given), then reads every result.
-    private func pipelineLocked(
-        _ prepared: [(String, [String?])], names: [String]?, connection: OpaquePointer
-    ) throws -> [PostgresResult] {
-        guard PQenterPipelineMode(connection) == 1 else {
-            throw PostgresError.client(message: Self.message(connection))
-        }
-        defer { PQexitPipelineMode(connection) }
-        for (index, (sql, texts)) in prepared.enumerated() {
-            let sent = Self.withCStrings(texts) { values in
-                if let names {
-                    PQsendQueryPrepared(connection, names[index], Int32(values.count), values, nil, nil, 0)
-                } else {
+            defer { PQexitPipelineMode(connection) }
+            for (sql, texts) in prepared {
+                let sent = Self.withCStrings(texts) { values in
                     PQsendQueryParams(connection, sql, Int32(values.count), nil, values, nil, nil, 0)
                 }
+                guard sent == 1 else { throw self.lostOrClient(connection) }
             }
-            guard sent == 1 else { throw self.lostOrClient(connection) }
-        }
-        guard PQpipelineSync(connection) == 1 else { throw self.lostOrClient(connection) }
-        var results: [PostgresResult] = []
-        var firstError: PostgresError?
-        for _ in prepared {
-            // Each statement yields its result, then a NULL separator.
-            var last: PostgresResult?
-            while let raw = PQgetResult(connection) {
-                do {
-                    last = try self.consume(raw, connection: connection, pipelined: true)
-                } catch let error as PostgresError {
-                    if firstError == nil { firstError = error }
+            guard PQpipelineSync(connection) == 1 else { throw self.lostOrClient(connection) }
+            var results: [PostgresResult] = []
+            var firstError: PostgresError?
+            for _ in prepared {
+                // Each statement yields its result, then a NULL separator.
+                var last: PostgresResult?
+                while let raw = PQgetResult(connection) {
+                    do {
+                        last = try self.consume(raw, connection: connection, pipelined: true)
+                    } catch let error as PostgresError {
+                        if firstError == nil { firstError = error }
+                    }
                 }
+                results.append(last ?? PostgresResult(columns: [], cells: [], affectedRows: 0))
+                if PQstatus(connection) != CONNECTION_OK { throw self.lostOrClient(connection) }
             }
-            results.append(last ?? PostgresResult(columns: [], cells: [], affectedRows: 0))
-            if PQstatus(connection) != CONNECTION_OK { throw self.lostOrClient(connection) }
+            // Drain up to and including the PGRES_PIPELINE_SYNC marker.
+            while let raw = PQgetResult(connection) {
+                let status = PQresultStatus(raw)
+                PQclear(raw)
+                if status == PGRES_PIPELINE_SYNC { break }
+            }
+            if let firstError { throw firstError }
+            return results
         }
-        // Drain up to and including the PGRES_PIPELINE_SYNC marker.
-        while let raw = PQgetResult(connection) {
-            let status = PQresultStatus(raw)
-            PQclear(raw)
-            if status == PGRES_PIPELINE_SYNC { break }
-        }
-        if let firstError { throw firstError }
-        return results
     }
 
     /// Runs `body` inside BEGIN … COMMIT, rolling back when it throws.
@@ -179,7 +155,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     // MARK: Running work on the connection's queue
 
-    func onQueue<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+    private func onQueue<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
         let cancelled = Mutex(false)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -240,13 +216,11 @@ public final class PostgresConnection: @unchecked Sendable {
         // ISO timestamps are what PostgresTimestamp reads; UTF8 is what Swift strings are.
         PQclear(PQexec(connection, "SET DateStyle = 'ISO'; SET client_encoding = 'UTF8'"))
         self.connection = connection
-        preparedNames = [:]
         let handle = PQgetCancel(connection).map(CancelHandle.init)
         cancelHandle.withLock { $0 = handle }
     }
 
     private func closeLocked() {
-        preparedNames = [:]
         cancelHandle.withLock { $0 = nil }
         if let connection { PQfinish(connection) }
         connection = nil
@@ -255,7 +229,7 @@ public final class PostgresConnection: @unchecked Sendable {
     // MARK: Results
 
     /// Copies a result into Swift values and frees it.
-    func consume(_ raw: OpaquePointer?, connection: OpaquePointer, pipelined: Bool = false) throws -> PostgresResult {
+    private func consume(_ raw: OpaquePointer?, connection: OpaquePointer, pipelined: Bool = false) throws -> PostgresResult {
         guard let raw else { throw lostOrClient(connection) }
         defer { PQclear(raw) }
         let status = PQresultStatus(raw)

@@ -23,7 +23,7 @@ struct Completer: Sendable {
     /// Claims up to `limit` due jobs.
     func claim(limit: Int, on connection: PostgresConnection) async throws -> [ClaimedJob] {
         let statement = store.claimStatement(limit: limit, types: types)
-        return try await connection.queryPrepared(statement.sql, statement.parameters).rows.map(ClaimedJob.init(row:))
+        return try await connection.query(statement.sql, statement.parameters).rows.map(ClaimedJob.init(row:))
     }
 
     /// Writes outcomes in one statement; a batch the server refuses (say a
@@ -34,7 +34,7 @@ struct Completer: Sendable {
         guard !writes.isEmpty else { return }
         let statement = store.completeStatement(writes)
         do {
-            try await connection.queryPrepared(statement.sql, statement.parameters)
+            try await connection.query(statement.sql, statement.parameters)
         } catch let error as PostgresError where !error.isConnectionProblem {
             logger.error("batch write refused (\(error)); writing outcomes one by one")
             try await writeIndividually(writes, on: connection)
@@ -58,7 +58,7 @@ struct Completer: Sendable {
         do {
             let complete = store.completeStatement(writes)
             let claim = store.claimStatement(limit: claimLimit, types: types)
-            let results = try await connection.pipeline([complete, claim], prepared: true)
+            let results = try await connection.pipeline([complete, claim])
             turn.claimed = try results[1].rows.map(ClaimedJob.init(row:))
         } catch let error as PostgresError where !error.isConnectionProblem {
             logger.error("batch write refused (\(error)); writing outcomes one by one")
