@@ -74,7 +74,7 @@ struct QueueGauges: Sendable {
             guard !Task.isCancelled else { break }
             do {
                 let readings = try await Self.read(on: connection)
-                for (type, reading) in readings where gauges[type] == nil { gauges[type] = TypeGauges(jobType: type) }
+                for type in readings.keys where gauges[type] == nil { gauges[type] = TypeGauges(jobType: type) }
                 for (type, typeGauges) in gauges {
                     let reading = readings[type] ?? Reading(pending: 0, due: 0, oldestDueAge: 0)
                     typeGauges.pending.record(reading.pending)
