@@ -50,7 +50,9 @@ import Testing
                 "/usr/bin/env", ["python3", "-c", Self.onPseudoTerminal] + pull, timeout: .seconds(60))
             #expect(tty.status == 0, "\(tty.output)")
             let ttyJob = try #require(Self.jobID(tty.output), "\(tty.output)")
-            #expect(tty.output.contains("job \(ttyJob) done after 1 attempt(s)"), "\(tty.output)")
+            #expect(
+                tty.output.contains("job \(ttyJob) done after 1 attempt(s)"),
+                "\(tty.output)\nworker: \(worker.output.suffix(2000))")
             let drawn = tty.output.components(separatedBy: "\r").dropFirst()
                 .filter { !$0.hasPrefix("\n") }
                 .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -70,7 +72,9 @@ import Testing
             #expect(lines.count >= 2, "expected plain progress lines, got \(piped.output)")
             let pages = lines.compactMap { line in line.firstMatch(of: /: (\d+)\/20 pages/).map { Int($0.1)! } }
             #expect(pages == pages.sorted() && Set(pages).count == pages.count, "lines repeat or go backwards: \(lines)")
-            #expect(piped.output.contains("job \(pipedJob) done after 1 attempt(s)"), "\(piped.output)")
+            #expect(
+                piped.output.contains("job \(pipedJob) done after 1 attempt(s)"),
+                "\(piped.output)\nworker: \(worker.output.suffix(2000))")
 
             // The finished job keeps its last progress, which show and list print.
             let show = try await h.jobctl(["show", String(pipedJob)])
