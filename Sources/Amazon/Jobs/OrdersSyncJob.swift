@@ -223,7 +223,9 @@ public struct OrdersSyncJob: JobHandler {
     /// A run that is retried (a 429, a lost lease) fans out only once: a job
     /// of the chain that is newer than this one came from an earlier attempt
     /// (or from the chain itself), and a second one would spend a scarce
-    /// `searchOrders` call on a window that was just downloaded.
+    /// `searchOrders` call on a window that was just downloaded. The chain's
+    /// jobs carry the account, so the lookup walks that account's jobs by
+    /// `(account_id, id)` rather than every newer row of the table.
     private func fanOut(_ payload: Payload, account: AmazonAccount, context: JobContext) async throws -> [Int64] {
         var jobs: [Int64] = []
         for marketplace in account.settings.marketplaceIDs.dropFirst() {
@@ -235,7 +237,7 @@ public struct OrdersSyncJob: JobHandler {
             let row = try await context.database.query(
                 """
                 SELECT coalesce(
-                    (SELECT min(id) FROM marketplace_job WHERE id > $4 AND unique_key = $3),
+                    (SELECT min(id) FROM marketplace_job WHERE account_id = $2 AND id > $4 AND unique_key = $3),
                     marketplace_enqueue('amazon.orders_sync', $1::jsonb, account_id => $2,
                                         name => 'Download Amazon orders', unique_key => $3)) AS id
                 """,
